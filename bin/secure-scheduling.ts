@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * The bundled app: one SecureSchedulingStack, configured from a JSON file and/or CDK context, checked by the
+ * compliance packs at every synth.
+ *
+ *   npx cdk synth                                   # the embedded example configuration
+ *   npx cdk synth -c config=deploy/prod.json        # your settings file
+ *   npx cdk synth -c domainName=book.example.org    # any setting, on the command line
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import {
+  addCompliancePacks,
+  parseConfig,
+  SecureSchedulingError,
+  SecureSchedulingStack,
+  SETTINGS,
+  stackPropsFromConfig,
+} from '../lib';
+
+const EXAMPLE_CONFIG = path.join(__dirname, '..', 'config', 'example.json');
+
+function readJson(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new SecureSchedulingError('INVALID_CONFIG', [
+      `setting \`config\` must name a readable JSON file, got '${file}' (${(e as Error).message})`,
+    ]);
+  }
+}
+
+function main(): void {
+  const app = new App();
+  const configFile = app.node.tryGetContext('config') as string | undefined;
+  const fromFile = readJson(configFile ?? EXAMPLE_CONFIG);
+  const fromContext = Object.fromEntries(
+    Object.keys(SETTINGS).map((key) => [key, app.node.tryGetContext(key)]),
+  );
+  const config = parseConfig(fromFile, fromContext);
+
+  console.error(
+    `secure-scheduling: configuration from ${configFile ?? 'the embedded example (config/example.json)'}; stack ${config.stackName} in ${config.region}`,
+  );
+  new SecureSchedulingStack(app, config.stackName, stackPropsFromConfig(config));
+  addCompliancePacks(app);
+
+  const assembly = app.synth();
+  console.error(`secure-scheduling: templates in ${assembly.directory}`);
+}
+
+try {
+  main();
+} catch (e) {
+  if (e instanceof SecureSchedulingError) {
+    for (const problem of e.problems) {
+      console.error(`secure-scheduling: ${e.constructPath ? `${e.constructPath}: ` : ''}${problem}`);
+    }
+    process.exit(1);
+  }
+  throw e;
+}

@@ -1,0 +1,138 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { CALCOM_DEFAULT_IMAGE, DEFAULT_CONTAINER_USER } from '../private/defaults';
+
+/** A secret the construct generates in Secrets Manager and hands to the container as an environment variable. */
+export interface GeneratedSecret {
+  /** Length of the random value. */
+  readonly length: number;
+  /** What the app uses it for; becomes the secret's description. */
+  readonly description: string;
+}
+
+/**
+ * What runs in the container: the image and how the app inside it is configured. Use `SchedulingApp.calCom()`
+ * for Cal.com or `SchedulingApp.container()` for any image that serves HTTP.
+ */
+export interface SchedulingAppDefinition {
+  /** Short name used in descriptions and log stream prefixes. */
+  readonly name: string;
+  /** The image, pinned to a version or digest (never `latest`). */
+  readonly image: ecs.ContainerImage;
+  /** Image reference as text, used to refuse unpinned images at synth. */
+  readonly imageReference: string;
+  /** Port the app listens on for plain HTTP inside the VPC. */
+  readonly containerPort: number;
+  /** Non-secret settings. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Secrets generated for the app, by environment variable name. */
+  readonly generatedSecrets: Readonly<Record<string, GeneratedSecret>>;
+  /** Path the load balancer probes; must answer 200 without a session. */
+  readonly healthCheckPath: string;
+  /** Paths that must be writable (a scratch volume is mounted at each); the rest of the file system is read-only. */
+  readonly writablePaths: readonly string[];
+  /** User (uid:gid) the app runs as: never root. */
+  readonly user: string;
+}
+
+/** Options of the Cal.com preset. */
+export interface CalComOptions {
+  /** HTTPS URL users reach Cal.com at, e.g. `https://schedule.example.com`. */
+  readonly publicUrl: string;
+  /**
+   * Cal.com image, pinned by tag or digest. Cal.com bakes its public URL into the build: for production, build
+   * the image for your URL and push it to your registry (see docs/constructs.md).
+   * @default - `calcom/cal.com:v5.5.0` from Docker Hub
+   */
+  readonly image?: string;
+  /**
+   * More non-secret settings for Cal.com (e.g. `EMAIL_FROM`). Telemetry stays off.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+}
+
+/** Options for any container image that serves HTTP. */
+export interface ContainerAppOptions {
+  /** Short name of the app. */
+  readonly name: string;
+  /** Image reference, pinned by tag or digest, e.g. `ghcr.io/acme/booking@sha256:...`. */
+  readonly image: string;
+  /** Port the app listens on. */
+  readonly containerPort: number;
+  /**
+   * Non-secret settings.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Secrets to generate, by environment variable name.
+   * @default - none
+   */
+  readonly generatedSecrets?: Record<string, GeneratedSecret>;
+  /**
+   * Path the load balancer probes.
+   * @default '/'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Writable paths (scratch volumes).
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: string[];
+  /**
+   * User (uid:gid) the app runs as.
+   * @default '1000:1000'
+   */
+  readonly user?: string;
+}
+
+/** Ready-made app definitions. */
+export class SchedulingApp {
+  /**
+   * Cal.com, the reference scheduling app: port 3000, NEXTAUTH_SECRET and CALENDSO_ENCRYPTION_KEY generated in
+   * Secrets Manager, telemetry off.
+   */
+  public static calCom(options: CalComOptions): SchedulingAppDefinition {
+    const image = options.image ?? CALCOM_DEFAULT_IMAGE;
+    return {
+      name: 'calcom',
+      image: ecs.ContainerImage.fromRegistry(image),
+      imageReference: image,
+      containerPort: 3000,
+      environment: {
+        ...options.environment,
+        NEXT_PUBLIC_WEBAPP_URL: options.publicUrl,
+        NEXTAUTH_URL: `${options.publicUrl}/api/auth`,
+        CALCOM_TELEMETRY_DISABLED: '1',
+        NEXT_TELEMETRY_DISABLED: '1',
+        NODE_ENV: 'production',
+      },
+      generatedSecrets: {
+        NEXTAUTH_SECRET: { length: 48, description: 'Signs Cal.com session tokens (NEXTAUTH_SECRET)' },
+        // Cal.com encrypts stored calendar and app credentials with this AES-256 key: 32 characters.
+        CALENDSO_ENCRYPTION_KEY: {
+          length: 32,
+          description: 'Encrypts credentials Cal.com stores (CALENDSO_ENCRYPTION_KEY)',
+        },
+      },
+      healthCheckPath: '/auth/login',
+      writablePaths: ['/tmp', '/calcom/apps/web/.next/cache'],
+      user: DEFAULT_CONTAINER_USER,
+    };
+  }
+
+  /** Any container image that serves HTTP on one port. */
+  public static container(options: ContainerAppOptions): SchedulingAppDefinition {
+    return {
+      name: options.name,
+      image: ecs.ContainerImage.fromRegistry(options.image),
+      imageReference: options.image,
+      containerPort: options.containerPort,
+      environment: options.environment ?? {},
+      generatedSecrets: options.generatedSecrets ?? {},
+      healthCheckPath: options.healthCheckPath ?? '/',
+      writablePaths: options.writablePaths ?? ['/tmp'],
+      user: options.user ?? DEFAULT_CONTAINER_USER,
+    };
+  }
+}

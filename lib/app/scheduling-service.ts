@@ -1,0 +1,420 @@
+import { Duration, RemovalPolicy, Size, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { LogEncryptionKey } from '../audit/log-encryption-key';
+import { acknowledge } from '../compliance/acknowledgements';
+import {
+  DEFAULT_CPU,
+  DEFAULT_CPU_TARGET_PERCENT,
+  DEFAULT_DESIRED_COUNT,
+  DEFAULT_HEALTH_CHECK_GRACE,
+  DEFAULT_HEALTH_CHECK_INTERVAL,
+  DEFAULT_LOG_RETENTION,
+  DEFAULT_MAX_COUNT,
+  DEFAULT_MEMORY_MIB,
+  DEFAULT_REQUESTS_PER_TARGET,
+} from '../private/defaults';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { Problems } from '../private/problems';
+import { tlsVerificationProblems } from '../private/tls-environment';
+import { SchedulingAppDefinition } from './scheduling-app';
+
+/** Fargate's valid CPU units and, for each, the memory sizes (MiB) it can be paired with. */
+const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+export interface SchedulingServiceProps {
+  /** VPC of the tasks. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets of the tasks: private ones, never public.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /** HTTPS listener that forwards to the app (for example `TlsLoadBalancer.httpsListener`). */
+  readonly listener: elbv2.ApplicationListener;
+
+  /** What runs: `SchedulingApp.calCom({...})` or `SchedulingApp.container({...})`. */
+  readonly app: SchedulingAppDefinition;
+
+  /**
+   * More environment values from existing secrets (for example `DATABASE_URL`).
+   * @default - none
+   */
+  readonly secrets?: Record<string, ecs.Secret>;
+
+  /**
+   * CPU units of a task (256 = 0.25 vCPU).
+   * @default 1024
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of a task in MiB; also the container's hard limit.
+   * @default 2048
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Tasks to run normally; also the autoscaling minimum. Two or more spread the app over two zones.
+   * @default 2
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Most tasks autoscaling may run.
+   * @default 6
+   */
+  readonly maxCount?: number;
+
+  /**
+   * Average CPU utilization autoscaling aims for, in percent.
+   * @default 60
+   */
+  readonly cpuTargetPercent?: number;
+
+  /**
+   * Requests per task per minute autoscaling aims for.
+   * @default 500
+   */
+  readonly requestsPerTarget?: number;
+
+  /**
+   * Path the load balancer probes.
+   * @default - the app definition's `healthCheckPath`
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * Time between two health probes.
+   * @default Duration.seconds(30)
+   */
+  readonly healthCheckInterval?: Duration;
+
+  /**
+   * Time a new task has to become healthy before failed probes count.
+   * @default Duration.seconds(120)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+
+  /**
+   * How long the app's logs are kept (checklist C7).
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Key that encrypts the app's log group.
+   * @default - a new KMS key with rotation enabled
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * Key that encrypts the generated secrets.
+   * @default - a new KMS key with rotation enabled
+   */
+  readonly secretsEncryptionKey?: kms.IKey;
+
+  /**
+   * Mount the root file system read-write. Only for images that must write outside their scratch paths;
+   * reported by the checklist.
+   * @default false
+   */
+  readonly writableRootFilesystem?: boolean;
+}
+
+/**
+ * The scheduling app on ECS Fargate (checklist C3, C4, C5, C8): tasks in private subnets with no public IP,
+ * reachable only from the load balancer; secrets from Secrets Manager, never plain environment values;
+ * read-only root file system with scratch volumes, a non-root user and a memory hard limit; the latest
+ * Fargate platform; a deployment circuit breaker that rolls back; autoscaling on CPU and requests; logs with
+ * a retention limit; Container Insights; and outbound traffic limited to HTTPS.
+ */
+export class SchedulingService extends Construct implements ec2.IConnectable {
+  /** The ECS cluster. */
+  public readonly cluster: ecs.Cluster;
+  /** The Fargate service. */
+  public readonly service: ecs.FargateService;
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The app container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** Target group the HTTPS listener forwards to. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** Log group of the app. */
+  public readonly logGroup: logs.LogGroup;
+  /** Generated secrets, by environment variable name. */
+  public readonly secrets: Readonly<Record<string, secretsmanager.Secret>>;
+  /** Security group of the tasks. */
+  public readonly connections: ec2.Connections;
+  /** Autoscaling of the task count. */
+  public readonly scaling: ecs.ScalableTaskCount;
+
+  constructor(scope: Construct, id: string, props: SchedulingServiceProps) {
+    super(scope, id);
+
+    const app = props.app;
+    const cpu = props.cpu ?? DEFAULT_CPU;
+    const memoryLimitMiB = props.memoryLimitMiB ?? DEFAULT_MEMORY_MIB;
+    const desiredCount = props.desiredCount ?? DEFAULT_DESIRED_COUNT;
+    const maxCount = props.maxCount ?? Math.max(DEFAULT_MAX_COUNT, desiredCount);
+    const cpuTargetPercent = props.cpuTargetPercent ?? DEFAULT_CPU_TARGET_PERCENT;
+    const requestsPerTarget = props.requestsPerTarget ?? DEFAULT_REQUESTS_PER_TARGET;
+    const healthCheckPath = props.healthCheckPath ?? app.healthCheckPath;
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
+    validate(this, props, {
+      cpu,
+      memoryLimitMiB,
+      desiredCount,
+      maxCount,
+      cpuTargetPercent,
+      requestsPerTarget,
+      healthCheckPath,
+      logRetention,
+    });
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu,
+      memoryLimitMiB,
+      // Pulls the image, reads the secrets, writes the logs.
+      executionRole: new ManagedPolicyRole(this, 'ExecutionRole', {
+        assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+        description: `Starts the ${app.name} tasks`,
+      }),
+      // What the app itself may call in AWS: nothing, until a grant adds it.
+      taskRole: new ManagedPolicyRole(this, 'TaskRole', {
+        assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+        description: `Role of the ${app.name} app inside its tasks`,
+      }),
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+
+    const logEncryptionKey =
+      props.logEncryptionKey ??
+      new LogEncryptionKey(this, 'LogKey', { description: 'Encrypts the app logs' }).key;
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logRetention,
+      encryptionKey: logEncryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const secretNames = Object.keys(app.generatedSecrets);
+    const secretsKey =
+      secretNames.length === 0
+        ? undefined
+        : (props.secretsEncryptionKey ??
+          new kms.Key(this, 'SecretsKey', {
+            description: `Encrypts the generated secrets of ${app.name}`,
+            enableKeyRotation: true,
+            removalPolicy: RemovalPolicy.RETAIN,
+          }));
+    const secrets: Record<string, secretsmanager.Secret> = {};
+    for (const [name, spec] of Object.entries(app.generatedSecrets)) {
+      secrets[name] = new secretsmanager.Secret(this, pascalCase(name), {
+        description: spec.description,
+        encryptionKey: secretsKey,
+        // Never typed by a person, never shown in a template: generated by Secrets Manager at deploy time.
+        generateSecretString: { passwordLength: spec.length, excludePunctuation: true, includeSpace: false },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      acknowledge(secrets[name], 'generatedAppSecret');
+    }
+    this.secrets = secrets;
+
+    this.container = this.taskDefinition.addContainer('App', {
+      image: app.image,
+      essential: true,
+      memoryLimitMiB,
+      user: app.user,
+      readonlyRootFilesystem: !(props.writableRootFilesystem ?? false),
+      environment: { ...app.environment },
+      secrets: {
+        ...Object.fromEntries(
+          Object.entries(secrets).map(([name, secret]) => [name, ecs.Secret.fromSecretsManager(secret)]),
+        ),
+        ...props.secrets,
+      },
+      portMappings: [{ containerPort: app.containerPort, protocol: ecs.Protocol.TCP, name: 'http' }],
+      logging: ecs.LogDrivers.awsLogs({
+        logGroup: this.logGroup,
+        streamPrefix: app.name,
+        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+        maxBufferSize: Size.mebibytes(25),
+      }),
+      stopTimeout: Duration.seconds(30),
+      linuxParameters: new ecs.LinuxParameters(this, 'LinuxParameters', { initProcessEnabled: true }),
+    });
+    if (Object.keys(app.environment).length > 0) {
+      acknowledge(this.taskDefinition, 'appEnvironment');
+    }
+    // No Linux capabilities beyond what the app needs: none, since it binds an unprivileged port.
+    this.container.linuxParameters?.dropCapabilities(ecs.Capability.ALL);
+    app.writablePaths.forEach((path, i) => {
+      const name = `scratch-${i}`;
+      this.taskDefinition.addVolume({ name });
+      this.container.addMountPoints({ sourceVolume: name, containerPath: path, readOnly: false });
+    });
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `${app.name} tasks: in from the load balancer on the app port only; out on HTTPS only`,
+      allowAllOutbound: false,
+    });
+    // Calendar, mail and video integrations are HTTPS APIs; nothing else leaves the app (checklist C8).
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS and calendar APIs');
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [securityGroup],
+      assignPublicIp: false,
+      platformVersion: ecs.FargatePlatformVersion.LATEST,
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      healthCheckGracePeriod: props.healthCheckGracePeriod ?? DEFAULT_HEALTH_CHECK_GRACE,
+      enableExecuteCommand: false,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
+    });
+    this.connections = this.service.connections;
+
+    this.targetGroup = props.listener.addTargets('App', {
+      port: app.containerPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [
+        this.service.loadBalancerTarget({
+          containerName: this.container.containerName,
+          containerPort: app.containerPort,
+        }),
+      ],
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: healthCheckPath,
+        interval: props.healthCheckInterval ?? DEFAULT_HEALTH_CHECK_INTERVAL,
+        healthyHttpCodes: '200-299',
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: desiredCount, maxCapacity: maxCount });
+    this.scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: cpuTargetPercent });
+    this.scaling.scaleOnRequestCount('RequestScaling', {
+      requestsPerTarget,
+      targetGroup: this.targetGroup,
+    });
+  }
+}
+
+interface ResolvedSizes {
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly desiredCount: number;
+  readonly maxCount: number;
+  readonly cpuTargetPercent: number;
+  readonly requestsPerTarget: number;
+  readonly healthCheckPath: string;
+  readonly logRetention: logs.RetentionDays;
+}
+
+function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSizes): void {
+  const problems = new Problems();
+  const memories = FARGATE_SIZES[v.cpu];
+  problems.check(
+    memories === undefined,
+    `\`cpu\` must be one of Fargate's sizes ${Object.keys(FARGATE_SIZES).join(', ')}, got ${v.cpu}`,
+  );
+  problems.check(
+    memories !== undefined && !memories.includes(v.memoryLimitMiB),
+    `\`memoryLimitMiB\` ${v.memoryLimitMiB} cannot be paired with \`cpu\` ${v.cpu}; allowed: ${memories?.[0]} to ${memories?.[memories.length - 1]} in steps of ${memories && memories.length > 1 ? memories[1] - memories[0] : 0}`,
+  );
+  problems.range('desiredCount', v.desiredCount, 1, 1000);
+  problems.range('maxCount', v.maxCount, 1, 1000);
+  problems.check(
+    v.maxCount < v.desiredCount,
+    `\`maxCount\` (${v.maxCount}) must be at least \`desiredCount\` (${v.desiredCount})`,
+  );
+  problems.range('cpuTargetPercent', v.cpuTargetPercent, 10, 90, 'percent');
+  problems.range('requestsPerTarget', v.requestsPerTarget, 1, 1_000_000);
+  problems.check(
+    !v.healthCheckPath.startsWith('/'),
+    `\`healthCheckPath\` must start with '/', got '${v.healthCheckPath}'`,
+  );
+  problems.retention('logRetention', v.logRetention);
+  problems.range('app.containerPort', props.app.containerPort, 1024, 65535);
+  const image = props.app.imageReference;
+  problems.check(
+    !Token.isUnresolved(image) && !isPinned(image),
+    `\`app.image\` must be pinned to a version tag or a digest (checklist C4), got '${image}'`,
+  );
+  problems.check(
+    props.app.user === 'root' || /^0(:|$)/.test(props.app.user),
+    `\`app.user\` must not be root (checklist C3), got '${props.app.user}'`,
+  );
+  problems.check(
+    props.app.writablePaths.length === 0 && !props.writableRootFilesystem,
+    '`app.writablePaths` must name at least one scratch path (for example /tmp)',
+  );
+  const generated = Object.keys(props.app.generatedSecrets);
+  const plainSecretNames = Object.keys(props.app.environment).filter(
+    (n) => generated.includes(n) || (props.secrets ?? {})[n],
+  );
+  problems.check(
+    plainSecretNames.length > 0,
+    `\`app.environment\` must not set ${plainSecretNames.join(', ')}: they are secrets and come from Secrets Manager`,
+  );
+  problems.add(...tlsVerificationProblems(props.app.environment, 'app.environment'));
+  problems.throwIfAny(scope);
+}
+
+/** An image reference with a digest, or a tag that is not `latest`. */
+function isPinned(image: string): boolean {
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) {
+    return true;
+  }
+  const lastSegment = image.split('/').pop() ?? '';
+  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
+  return tag !== undefined && tag !== '' && tag.toLowerCase() !== 'latest';
+}
+
+function pascalCase(envName: string): string {
+  return envName
+    .toLowerCase()
+    .split('_')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) {
+    out.push(v);
+  }
+  return out;
+}

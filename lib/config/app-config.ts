@@ -1,0 +1,328 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { SchedulingApp } from '../app/scheduling-app';
+import { SecureSchedulingError } from '../errors';
+import { OptionalManagedRuleGroup } from '../ingress/web-firewall';
+import { CALCOM_DEFAULT_IMAGE, DEFAULT_SSL_POLICY } from '../private/defaults';
+import { SecureSchedulingStackProps } from '../secure-scheduling-stack';
+
+/**
+ * Settings of the bundled app, as read from a JSON file or CDK context. Every setting is documented in
+ * docs/configuration.md; `SETTINGS` below is the list the docs are tested against.
+ */
+export interface SchedulingConfig {
+  readonly stackName: string;
+  readonly account?: string;
+  readonly region: string;
+  readonly availabilityZones: string[];
+  readonly domainName: string;
+  readonly hostedZoneId?: string;
+  readonly hostedZoneName?: string;
+  readonly certificateArn?: string;
+  readonly image: string;
+  readonly cpu?: number;
+  readonly memoryMiB?: number;
+  readonly desiredCount?: number;
+  readonly maxCount?: number;
+  readonly healthCheckPath?: string;
+  readonly natGateways?: number;
+  readonly interfaceEndpoints?: boolean;
+  readonly sslPolicy: string;
+  readonly rateLimit?: number;
+  readonly sensitivePathRateLimit?: number;
+  readonly managedRuleGroups?: OptionalManagedRuleGroup[];
+  readonly allowedIpRanges?: string[];
+  readonly blockedIpRanges?: string[];
+  readonly blockedCountries?: string[];
+  readonly logRetentionDays?: number;
+}
+
+type Kind = 'string' | 'integer' | 'boolean' | 'string-list';
+
+/** Every setting, its kind and a one-line description (the source of docs/configuration.md's table). */
+export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; description: string }>> = {
+  stackName: { kind: 'string', description: 'CloudFormation stack name' },
+  account: { kind: 'string', description: 'AWS account id (12 digits) to deploy to; omit for any account' },
+  region: { kind: 'string', description: 'AWS region, e.g. eu-west-1' },
+  availabilityZones: {
+    kind: 'string-list',
+    description: 'two or more zones of the region, e.g. eu-west-1a,eu-west-1b',
+  },
+  domainName: { kind: 'string', description: 'name users reach the app at, e.g. schedule.example.com' },
+  hostedZoneId: {
+    kind: 'string',
+    description: 'Route 53 public hosted zone id of the domain (with hostedZoneName)',
+  },
+  hostedZoneName: { kind: 'string', description: 'domain name of that hosted zone, e.g. example.com' },
+  certificateArn: {
+    kind: 'string',
+    description: 'existing ACM certificate ARN, instead of a DNS-validated one',
+  },
+  image: { kind: 'string', description: 'Cal.com container image, pinned by tag or digest' },
+  cpu: { kind: 'integer', description: 'CPU units per task (256, 512, 1024, 2048, 4096, 8192, 16384)' },
+  memoryMiB: { kind: 'integer', description: 'memory per task in MiB, valid for the cpu size' },
+  desiredCount: { kind: 'integer', description: 'tasks normally running; autoscaling minimum' },
+  maxCount: { kind: 'integer', description: 'autoscaling maximum' },
+  healthCheckPath: { kind: 'string', description: 'path the load balancer probes' },
+  natGateways: {
+    kind: 'integer',
+    description: 'NAT gateways, 0 up to one per zone (0 needs interfaceEndpoints)',
+  },
+  interfaceEndpoints: {
+    kind: 'boolean',
+    description: 'VPC interface endpoints for Secrets Manager, ECR, Logs',
+  },
+  sslPolicy: { kind: 'string', description: 'HTTPS listener policy; TLS 1.2+ policies only' },
+  rateLimit: { kind: 'integer', description: 'requests per client IP per 5 minutes' },
+  sensitivePathRateLimit: { kind: 'integer', description: 'same, on sign-in and booking paths' },
+  managedRuleGroups: {
+    kind: 'string-list',
+    description: 'extra AWS managed rule groups, e.g. AWSManagedRulesLinuxRuleSet',
+  },
+  allowedIpRanges: { kind: 'string-list', description: 'CIDR ranges that bypass the firewall rules' },
+  blockedIpRanges: { kind: 'string-list', description: 'CIDR ranges always blocked' },
+  blockedCountries: { kind: 'string-list', description: 'ISO alpha-2 country codes blocked' },
+  logRetentionDays: { kind: 'integer', description: 'days flow, WAF and app logs are kept' },
+};
+
+const RETENTION_VALUES = Object.values(logs.RetentionDays).filter(
+  (v): v is number => typeof v === 'number' && v !== logs.RetentionDays.INFINITE,
+);
+
+/** Error for a bad setting: each problem is one line naming the setting. */
+export class ConfigError extends SecureSchedulingError {
+  constructor(problems: readonly string[]) {
+    super('INVALID_CONFIG', problems);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates settings. `sources` are applied in order, later ones winning (for example the
+ * example file, then a user's file, then `-c key=value` context). Values given as strings (as CDK context on
+ * the command line always is) are converted to the setting's kind.
+ */
+export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>): SchedulingConfig {
+  const merged: Record<string, unknown> = {};
+  for (const source of sources) {
+    for (const [key, value] of Object.entries(source)) {
+      if (value !== undefined && value !== null && value !== '') {
+        merged[key] = value;
+      }
+    }
+  }
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+
+  for (const [key, value] of Object.entries(merged)) {
+    const setting = SETTINGS[key as keyof SchedulingConfig];
+    if (!setting) {
+      continue; // other context keys (feature flags, `config`) are not settings
+    }
+    const converted = convert(setting.kind, value);
+    if (converted === undefined) {
+      problems.push(`setting \`${key}\` must be ${describeKind(setting.kind)}, got ${JSON.stringify(value)}`);
+    } else {
+      out[key] = converted;
+    }
+  }
+
+  const region = (out.region as string | undefined) ?? '';
+  const cfg = {
+    stackName: 'SecureScheduling',
+    sslPolicy: DEFAULT_SSL_POLICY,
+    image: CALCOM_DEFAULT_IMAGE,
+    ...out,
+    availabilityZones: (out.availabilityZones as string[] | undefined) ?? [`${region}a`, `${region}b`],
+  } as SchedulingConfig;
+
+  check(
+    problems,
+    !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(cfg.stackName),
+    'stackName',
+    cfg.stackName,
+    'letters, digits and hyphens, starting with a letter, at most 128 characters',
+  );
+  check(
+    problems,
+    cfg.account !== undefined && !/^\d{12}$/.test(cfg.account),
+    'account',
+    cfg.account,
+    'a 12-digit AWS account id',
+  );
+  check(
+    problems,
+    !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region),
+    'region',
+    out.region,
+    'an AWS region name like eu-west-1',
+  );
+  const badZones = cfg.availabilityZones.filter(
+    (z) => !z.startsWith(region) || !/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(z),
+  );
+  check(
+    problems,
+    badZones.length > 0,
+    'availabilityZones',
+    cfg.availabilityZones.join(','),
+    `zone names of region ${region || '(region)'}, like ${region || 'eu-west-1'}a`,
+  );
+  check(
+    problems,
+    cfg.availabilityZones.length < 2,
+    'availabilityZones',
+    cfg.availabilityZones.join(','),
+    'at least two zones',
+  );
+  check(
+    problems,
+    cfg.domainName === undefined,
+    'domainName',
+    cfg.domainName,
+    'a domain name like schedule.example.com (required)',
+  );
+  const hasZone = cfg.hostedZoneId !== undefined || cfg.hostedZoneName !== undefined;
+  check(
+    problems,
+    hasZone && (cfg.hostedZoneId === undefined || cfg.hostedZoneName === undefined),
+    'hostedZoneId',
+    cfg.hostedZoneId,
+    'given together with hostedZoneName',
+  );
+  check(
+    problems,
+    cfg.hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(cfg.hostedZoneId),
+    'hostedZoneId',
+    cfg.hostedZoneId,
+    'a Route 53 zone id like Z0123456789ABCDEFGHIJ',
+  );
+  check(
+    problems,
+    !hasZone && cfg.certificateArn === undefined,
+    'certificateArn',
+    cfg.certificateArn,
+    'an ACM certificate ARN, required when no hostedZoneId/hostedZoneName is given',
+  );
+  check(
+    problems,
+    cfg.certificateArn !== undefined &&
+      !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/.test(cfg.certificateArn),
+    'certificateArn',
+    cfg.certificateArn,
+    'an ACM certificate ARN like arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>',
+  );
+  check(
+    problems,
+    cfg.certificateArn !== undefined && region !== '' && !cfg.certificateArn.includes(`:acm:${region}:`),
+    'certificateArn',
+    cfg.certificateArn,
+    `a certificate in the stack's region ${region} (the load balancer can only use certificates of its own region)`,
+  );
+  check(
+    problems,
+    cfg.logRetentionDays !== undefined && !RETENTION_VALUES.includes(cfg.logRetentionDays),
+    'logRetentionDays',
+    cfg.logRetentionDays,
+    `one of CloudWatch Logs' retention periods: ${RETENTION_VALUES.join(', ')}`,
+  );
+  const groups = Object.values(OptionalManagedRuleGroup) as string[];
+  const badGroups = (cfg.managedRuleGroups ?? []).filter((g) => !groups.includes(g));
+  check(
+    problems,
+    badGroups.length > 0,
+    'managedRuleGroups',
+    badGroups.join(','),
+    `any of ${groups.join(', ')}`,
+  );
+
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  return cfg;
+}
+
+/** Turns validated settings into the stack's props. Construct-level checks (sizes, policies) run in the stack. */
+export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingStackProps {
+  return {
+    stackName: cfg.stackName,
+    env: { account: cfg.account, region: cfg.region },
+    description: `secure-scheduling: hardened scheduling app at ${cfg.domainName}`,
+    availabilityZones: cfg.availabilityZones,
+    domainName: cfg.domainName,
+    hostedZone:
+      cfg.hostedZoneId && cfg.hostedZoneName
+        ? { hostedZoneId: cfg.hostedZoneId, zoneName: cfg.hostedZoneName }
+        : undefined,
+    certificateArn: cfg.certificateArn,
+    app: SchedulingApp.calCom({ publicUrl: `https://${cfg.domainName}`, image: cfg.image }),
+    cpu: cfg.cpu,
+    memoryLimitMiB: cfg.memoryMiB,
+    desiredCount: cfg.desiredCount,
+    maxCount: cfg.maxCount,
+    healthCheckPath: cfg.healthCheckPath,
+    natGateways: cfg.natGateways,
+    interfaceEndpoints: cfg.interfaceEndpoints,
+    sslPolicy: cfg.sslPolicy,
+    rateLimit: cfg.rateLimit,
+    sensitivePathRateLimit: cfg.sensitivePathRateLimit,
+    additionalManagedRuleGroups: cfg.managedRuleGroups,
+    allowedIpRanges: cfg.allowedIpRanges,
+    blockedIpRanges: cfg.blockedIpRanges,
+    blockedCountries: cfg.blockedCountries,
+    logRetention: cfg.logRetentionDays as logs.RetentionDays | undefined,
+  };
+}
+
+function check(problems: string[], failed: boolean, key: string, value: unknown, allowed: string): void {
+  if (failed) {
+    problems.push(
+      `setting \`${key}\` must be ${allowed}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+    );
+  }
+}
+
+function describeKind(kind: Kind): string {
+  switch (kind) {
+    case 'string':
+      return 'a string';
+    case 'integer':
+      return 'a whole number';
+    case 'boolean':
+      return 'true or false';
+    case 'string-list':
+      return 'a list of strings (JSON array, or comma-separated on the command line)';
+  }
+}
+
+function convert(kind: Kind, value: unknown): unknown {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string' ? value.trim() : undefined;
+    case 'integer': {
+      const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+      return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
+    }
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (value === 'true') return true;
+      if (value === 'false') return false;
+      return undefined;
+    case 'string-list':
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        return value.map((v) => v.trim());
+      if (typeof value === 'string') {
+        const trimmed = value.trim();
+        if (trimmed.startsWith('[')) {
+          try {
+            return convert(kind, JSON.parse(trimmed));
+          } catch {
+            return undefined;
+          }
+        }
+        return trimmed
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== '');
+      }
+      return undefined;
+  }
+}

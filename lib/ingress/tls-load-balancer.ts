@@ -1,0 +1,289 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { LogBucket } from '../audit/log-bucket';
+import { acknowledge } from '../compliance/acknowledgements';
+import {
+  ALLOWED_SSL_POLICIES,
+  DEFAULT_IDLE_TIMEOUT,
+  DEFAULT_LOG_BUCKET_EXPIRATION,
+  DEFAULT_SSL_POLICY,
+  HSTS_HEADER_VALUE,
+  X_CONTENT_TYPE_OPTIONS,
+} from '../private/defaults';
+import { Problems } from '../private/problems';
+
+/** A Route 53 public hosted zone, named by id and name so that synth needs no lookup. */
+export interface HostedZoneReference {
+  /** The zone's id, e.g. `Z0123456789ABCDEFGHIJ`. */
+  readonly hostedZoneId: string;
+  /** The zone's domain name, e.g. `example.com`. */
+  readonly zoneName: string;
+}
+
+export interface TlsLoadBalancerProps {
+  /** VPC of the load balancer. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets of the load balancer: public ones, in at least two zones.
+   * @default - the VPC's public subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /** Fully qualified name users reach the app at, e.g. `schedule.example.com`. */
+  readonly domainName: string;
+
+  /**
+   * Public hosted zone of `domainName`. When given without `certificate`, an ACM certificate is requested and
+   * validated through DNS records in this zone, and renewed by ACM for as long as they stay.
+   * @default - none: `certificate` is required
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * An existing certificate (imported by ARN) instead of a requested one. ACM renews certificates it issued;
+   * an imported certificate is renewed by whoever imported it.
+   * @default - a DNS-validated ACM certificate for `domainName` in `hostedZone`
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * Security policy of the HTTPS listener: one of the TLS 1.2+ ALB policies (see `ALLOWED_SSL_POLICIES`).
+   * @default 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' (TLS 1.2 and 1.3, post-quantum hybrid key exchange)
+   */
+  readonly sslPolicy?: string;
+
+  /**
+   * Create an alias A record for `domainName` that points at the load balancer. Needs `hostedZone`.
+   * @default - true when `hostedZone` is given
+   */
+  readonly createAliasRecord?: boolean;
+
+  /**
+   * Bucket for the access logs of the load balancer.
+   * @default - a new hardened bucket, itself access-logged to a second one
+   */
+  readonly accessLogBucket?: s3.IBucket;
+
+  /**
+   * How long access logs are kept in the bucket this construct creates.
+   * @default Duration.days(90)
+   */
+  readonly accessLogExpiration?: Duration;
+
+  /**
+   * How long an idle client connection stays open.
+   * @default Duration.seconds(60)
+   */
+  readonly idleTimeout?: Duration;
+
+  /**
+   * Value of the X-Frame-Options header sent on every response, e.g. `DENY` or `SAMEORIGIN`.
+   * Scheduling pages are often embedded in other sites, so the header is off unless asked for.
+   * @default - not sent
+   */
+  readonly frameOptions?: 'DENY' | 'SAMEORIGIN';
+
+  /**
+   * Value of the Content-Security-Policy header sent on every response.
+   * @default - not sent (the app sets its own)
+   */
+  readonly contentSecurityPolicy?: string;
+
+  /**
+   * Refuse to be deleted while deletion protection is on. Turning it off is needed before `cdk destroy`.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * An internet-facing Application Load Balancer that speaks only modern TLS (checklist C1): an ACM certificate,
+ * a TLS 1.2+ listener policy (post-quantum hybrid by default), a port-80 listener that only redirects to
+ * HTTPS, HSTS and nosniff on every response, the Server header off, invalid headers dropped, strictest desync
+ * mitigation, deletion protection, and access logs in a hardened bucket.
+ *
+ * Attach the app with `httpsListener.addTargets(...)` or `addTargetGroups(...)` (`SchedulingService` does);
+ * synth fails while the HTTPS listener has nothing to forward to.
+ */
+export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
+  /** The load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The HTTPS listener on port 443. */
+  public readonly httpsListener: elbv2.ApplicationListener;
+  /** The listener on port 80, which only redirects to HTTPS. */
+  public readonly httpListener: elbv2.ApplicationListener;
+  /** Certificate served by the HTTPS listener. */
+  public readonly certificate: acm.ICertificate;
+  /** Bucket with the access logs. */
+  public readonly accessLogBucket: s3.IBucket;
+  /** Bucket with the S3 server access logs of `accessLogBucket`, when this construct created both. */
+  public readonly serverAccessLogBucket?: s3.IBucket;
+  /** Alias record of `domainName`, when one was created. */
+  public readonly aliasRecord?: route53.ARecord;
+  /** Security policy of the HTTPS listener. */
+  public readonly sslPolicy: string;
+  /** Security groups of the load balancer. */
+  public readonly connections: ec2.Connections;
+  /** The domain users reach the app at. */
+  public readonly domainName: string;
+
+  constructor(scope: Construct, id: string, props: TlsLoadBalancerProps) {
+    super(scope, id);
+
+    this.sslPolicy = props.sslPolicy ?? DEFAULT_SSL_POLICY;
+    this.domainName = props.domainName;
+    const createAliasRecord = props.createAliasRecord ?? props.hostedZone !== undefined;
+    validate(this, props, this.sslPolicy, createAliasRecord);
+
+    this.certificate =
+      props.certificate ??
+      new acm.Certificate(this, 'Certificate', {
+        domainName: props.domainName,
+        validation: acm.CertificateValidation.fromDns(props.hostedZone),
+        keyAlgorithm: acm.KeyAlgorithm.RSA_2048,
+        transparencyLoggingEnabled: true,
+      });
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description:
+        'Load balancer: HTTPS and HTTP (redirect only) from the internet; out to the app port only',
+      // Egress is opened per target as the app is attached, never to the world.
+      allowAllOutbound: false,
+    });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: true,
+      securityGroup,
+      deletionProtection: props.deletionProtection ?? true,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
+      idleTimeout: props.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
+      http2Enabled: true,
+      // The app sees which TLS version and cipher each client used (x-amzn-tls-version, x-amzn-tls-cipher-suite).
+      xAmznTlsVersionAndCipherSuiteHeaders: true,
+      preserveXffClientPort: false,
+      xffHeaderProcessingMode: elbv2.XffHeaderProcessingMode.APPEND,
+    });
+    this.connections = this.loadBalancer.connections;
+    acknowledge(securityGroup, 'publicLoadBalancerSecurityGroup');
+
+    if (props.accessLogBucket) {
+      this.accessLogBucket = props.accessLogBucket;
+    } else {
+      const expiration = props.accessLogExpiration ?? DEFAULT_LOG_BUCKET_EXPIRATION;
+      const serverAccessLogs = new LogBucket(this, 'AccessLogBucketLogs', { expiration });
+      this.serverAccessLogBucket = serverAccessLogs.bucket;
+      this.accessLogBucket = new LogBucket(this, 'AccessLogBucket', {
+        expiration,
+        serverAccessLogsBucket: serverAccessLogs.bucket,
+      }).bucket;
+    }
+    this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
+
+    this.httpsListener = this.loadBalancer.addListener('HttpsListener', {
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      port: 443,
+      certificates: [elbv2.ListenerCertificate.fromCertificateManager(this.certificate)],
+      sslPolicy: this.sslPolicy as elbv2.SslPolicy,
+      open: true,
+    });
+    // Response headers added by the load balancer itself, so they hold whatever the app sends.
+    this.httpsListener.setAttribute(
+      'routing.http.response.strict_transport_security.header_value',
+      HSTS_HEADER_VALUE,
+    );
+    this.httpsListener.setAttribute(
+      'routing.http.response.x_content_type_options.header_value',
+      X_CONTENT_TYPE_OPTIONS,
+    );
+    this.httpsListener.setAttribute('routing.http.response.server.enabled', 'false');
+    if (props.frameOptions) {
+      this.httpsListener.setAttribute(
+        'routing.http.response.x_frame_options.header_value',
+        props.frameOptions,
+      );
+    }
+    if (props.contentSecurityPolicy) {
+      this.httpsListener.setAttribute(
+        'routing.http.response.content_security_policy.header_value',
+        props.contentSecurityPolicy,
+      );
+    }
+
+    this.httpListener = this.loadBalancer.addListener('HttpListener', {
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      port: 80,
+      open: true,
+      defaultAction: elbv2.ListenerAction.redirect({
+        protocol: 'HTTPS',
+        port: '443',
+        host: '#{host}',
+        path: '/#{path}',
+        query: '#{query}',
+        permanent: true,
+      }),
+    });
+    this.httpListener.setAttribute('routing.http.response.server.enabled', 'false');
+    acknowledge(this.httpListener, 'httpRedirectListener');
+
+    if (createAliasRecord && props.hostedZone) {
+      this.aliasRecord = new route53.ARecord(this, 'AliasRecord', {
+        zone: props.hostedZone,
+        recordName: props.domainName,
+        target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
+      });
+    }
+  }
+
+  /** The HTTPS URL of the app. */
+  public get url(): string {
+    return `https://${this.domainName}`;
+  }
+}
+
+function validate(
+  scope: Construct,
+  props: TlsLoadBalancerProps,
+  sslPolicy: string,
+  createAliasRecord: boolean,
+): void {
+  const problems = new Problems();
+  problems.check(
+    !Token.isUnresolved(sslPolicy) && !ALLOWED_SSL_POLICIES.includes(sslPolicy),
+    `\`sslPolicy\` must be a policy that accepts only TLS 1.2 or newer, got '${sslPolicy}'; allowed: ${ALLOWED_SSL_POLICIES.join(', ')}`,
+  );
+  problems.check(
+    !props.certificate && !props.hostedZone,
+    '`hostedZone` or `certificate` is required: a certificate is either requested and DNS-validated in the hosted zone, or imported by ARN',
+  );
+  problems.check(
+    createAliasRecord && !props.hostedZone,
+    '`createAliasRecord` is true but no `hostedZone` was given to create the record in',
+  );
+  const domain = props.domainName;
+  problems.check(
+    !Token.isUnresolved(domain) &&
+      !/^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain),
+    `\`domainName\` must be a fully qualified lower-case domain name like 'schedule.example.com', got '${domain}'`,
+  );
+  const zoneName = props.hostedZone?.zoneName;
+  problems.check(
+    zoneName !== undefined &&
+      !Token.isUnresolved(zoneName) &&
+      !Token.isUnresolved(domain) &&
+      domain !== zoneName &&
+      !domain.endsWith(`.${zoneName}`),
+    `\`domainName\` '${domain}' is not inside \`hostedZone\` '${zoneName}'`,
+  );
+  problems.throwIfAny(scope);
+}

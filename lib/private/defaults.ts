@@ -1,0 +1,103 @@
+/**
+ * The hardened defaults of secure-scheduling, in one place. Every construct reads its defaults from here,
+ * so a reviewer can see what "secure by default" means without reading the constructs.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+// ---- Network ----
+/** Availability zones spanned by the VPC when none are given (the app's example region is eu-west-1). */
+export const DEFAULT_VPC_CIDR = '10.20.0.0/16';
+/** One NAT gateway per AZ: losing an AZ does not cut the app off from the HTTPS APIs it calls. */
+export const DEFAULT_NAT_GATEWAYS_PER_AZ = 1;
+export const PUBLIC_SUBNET_CIDR_MASK = 24;
+export const PRIVATE_SUBNET_CIDR_MASK = 22;
+export const ISOLATED_SUBNET_CIDR_MASK = 24;
+
+// ---- Logs (checklist C7: keep what is needed, no longer) ----
+/** Operational logs (flow logs, app, WAF): long enough for an incident review, short enough to minimise data. */
+export const DEFAULT_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
+/** Longest retention a log group of this stack may be given without an explicit override. */
+export const MAX_LOG_RETENTION_DAYS = 400;
+/** Days after which objects in log buckets (ALB access logs, S3 server access logs) expire. */
+export const DEFAULT_LOG_BUCKET_EXPIRATION = Duration.days(90);
+/** Days after which older versions of log objects are removed (versioning protects against overwrite). */
+export const LOG_BUCKET_NONCURRENT_EXPIRATION = Duration.days(30);
+/** Days after which log objects move to an infrequent-access storage class. */
+export const LOG_BUCKET_INFREQUENT_ACCESS_AFTER = Duration.days(30);
+
+// ---- TLS (checklist C1) ----
+/** TLS 1.2 and 1.3 only, with post-quantum hybrid key exchange and a restricted cipher list. */
+export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
+/**
+ * Policies an HTTPS listener may use: every ALB security policy whose minimum protocol is TLS 1.2 or 1.3.
+ * Policies that still accept TLS 1.0 or 1.1 (`ELBSecurityPolicy-2016-08`, `...-TLS13-1-0-...`,
+ * `...-TLS13-1-1-...`, `...-FS-1-1-...`, `...-TLS-1-1-...`) are not in this list and are rejected.
+ */
+export const ALLOWED_SSL_POLICIES: readonly string[] = [
+  'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-3-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04',
+  'ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04',
+  'ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04',
+  'ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04',
+  'ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04',
+  'ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04',
+  'ELBSecurityPolicy-FS-1-2-Res-2020-10',
+  'ELBSecurityPolicy-FS-1-2-Res-2019-08',
+  'ELBSecurityPolicy-FS-1-2-2019-08',
+  'ELBSecurityPolicy-TLS-1-2-Ext-2018-06',
+  'ELBSecurityPolicy-TLS-1-2-2017-01',
+];
+/** Strict-Transport-Security: one year, subdomains included (no preload: that is a one-way, domain-wide choice). */
+export const HSTS_HEADER_VALUE = 'max-age=31536000; includeSubDomains';
+export const X_CONTENT_TYPE_OPTIONS = 'nosniff';
+/** How long an idle connection to the load balancer is kept open. */
+export const DEFAULT_IDLE_TIMEOUT = Duration.seconds(60);
+
+// ---- Web firewall (checklist C9) ----
+/** Requests per IP per 5 minutes across the whole site before the IP is blocked. */
+export const DEFAULT_RATE_LIMIT = 1000;
+/** Requests per IP per 5 minutes on sign-in and booking paths (credential stuffing, booking spam). */
+export const DEFAULT_SENSITIVE_PATH_RATE_LIMIT = 100;
+/** Path prefixes that get the stricter rate limit; these are Cal.com's sign-in, sign-up and booking endpoints. */
+export const DEFAULT_SENSITIVE_PATHS: readonly string[] = [
+  '/auth/',
+  '/api/auth/',
+  '/signup',
+  '/api/book/',
+  '/api/trpc/',
+];
+/** WAF's own bounds for a rate-based rule's limit. */
+export const MIN_RATE_LIMIT = 10;
+export const MAX_RATE_LIMIT = 2_000_000_000;
+/** Headers that carry credentials: never written to WAF logs. */
+export const WAF_REDACTED_HEADERS: readonly string[] = ['authorization', 'cookie'];
+
+// ---- App (checklist C4, C5, C8) ----
+export const DEFAULT_CPU = 1024;
+export const DEFAULT_MEMORY_MIB = 2048;
+export const DEFAULT_DESIRED_COUNT = 2;
+export const DEFAULT_MAX_COUNT = 6;
+export const DEFAULT_CPU_TARGET_PERCENT = 60;
+export const DEFAULT_REQUESTS_PER_TARGET = 500;
+/** The default Cal.com image: a release tag, never `latest`. Update path: docs/constructs.md. */
+export const CALCOM_DEFAULT_IMAGE = 'calcom/cal.com:v5.5.0';
+/** Numeric uid:gid of the `node` user in Node.js base images; never root. */
+export const DEFAULT_CONTAINER_USER = '1000:1000';
+export const DEFAULT_HEALTH_CHECK_INTERVAL = Duration.seconds(30);
+export const DEFAULT_HEALTH_CHECK_GRACE = Duration.seconds(120);

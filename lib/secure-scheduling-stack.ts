@@ -1,0 +1,170 @@
+import { Stack, StackProps, CfnOutput } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { SchedulingApp, SchedulingAppDefinition } from './app/scheduling-app';
+import { SchedulingService } from './app/scheduling-service';
+import { LogEncryptionKey } from './audit/log-encryption-key';
+import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
+import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
+import { SchedulingNetwork } from './network/scheduling-network';
+import { Problems } from './private/problems';
+
+export interface SecureSchedulingStackProps extends StackProps {
+  /**
+   * Availability zones to span, by name; at least two. Named explicitly so synth never asks AWS.
+   */
+  readonly availabilityZones: string[];
+
+  /** Fully qualified name users reach the app at, e.g. `schedule.example.com`. */
+  readonly domainName: string;
+
+  /**
+   * Public hosted zone of `domainName`, for the DNS-validated certificate and the alias record.
+   * @default - none: `certificateArn` is required and no DNS record is created
+   */
+  readonly hostedZone?: HostedZoneReference;
+
+  /**
+   * ARN of an existing ACM certificate for `domainName`, used instead of requesting one.
+   * @default - a DNS-validated ACM certificate in `hostedZone`
+   */
+  readonly certificateArn?: string;
+
+  /**
+   * What runs on Fargate.
+   * @default - Cal.com (`SchedulingApp.calCom`) at `https://<domainName>`
+   */
+  readonly app?: SchedulingAppDefinition;
+
+  /** CPU units of a task. @default 1024 */
+  readonly cpu?: number;
+  /** Memory of a task in MiB. @default 2048 */
+  readonly memoryLimitMiB?: number;
+  /** Tasks to run normally; the autoscaling minimum. @default 2 */
+  readonly desiredCount?: number;
+  /** Most tasks autoscaling may run. @default 6 */
+  readonly maxCount?: number;
+  /** Load balancer health check path. @default - the app's */
+  readonly healthCheckPath?: string;
+
+  /** NAT gateways. @default - one per availability zone */
+  readonly natGateways?: number;
+  /** VPC interface endpoints for Secrets Manager, ECR and CloudWatch Logs (priced hourly). @default false */
+  readonly interfaceEndpoints?: boolean;
+
+  /** HTTPS listener policy, TLS 1.2+ only. @default 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09' */
+  readonly sslPolicy?: string;
+
+  /** Requests per client IP per 5 minutes. @default 1000 */
+  readonly rateLimit?: number;
+  /** Requests per client IP per 5 minutes on sign-in and booking paths. @default 100 */
+  readonly sensitivePathRateLimit?: number;
+  /** More AWS managed rule groups. @default - none */
+  readonly additionalManagedRuleGroups?: OptionalManagedRuleGroup[];
+  /** Client IP ranges that bypass the firewall's rules. @default - none */
+  readonly allowedIpRanges?: string[];
+  /** Client IP ranges always blocked. @default - none */
+  readonly blockedIpRanges?: string[];
+  /** Countries (ISO alpha-2) blocked. @default - none */
+  readonly blockedCountries?: string[];
+
+  /** Retention of flow, WAF and app logs (checklist C7). @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The internet-facing half of a hardened scheduling deployment: network, TLS-only load balancer, web
+ * firewall and the app on Fargate, each exposed for extension.
+ */
+export class SecureSchedulingStack extends Stack {
+  /** VPC, subnets and flow logs. */
+  public readonly network: SchedulingNetwork;
+  /** Key shared by the stack's CloudWatch Logs log groups. */
+  public readonly logEncryptionKey: LogEncryptionKey;
+  /** The TLS-only load balancer. */
+  public readonly loadBalancer: TlsLoadBalancer;
+  /** The WAF web ACL in front of the load balancer. */
+  public readonly firewall: WebFirewall;
+  /** The app on Fargate. */
+  public readonly service: SchedulingService;
+
+  private readonly zones: string[];
+
+  constructor(scope: Construct, id: string, props: SecureSchedulingStackProps) {
+    super(scope, id, props);
+    this.zones = [...props.availabilityZones];
+
+    const problems = new Problems();
+    problems.check(
+      props.hostedZone === undefined && props.certificateArn === undefined,
+      '`hostedZone` or `certificateArn` is required: the HTTPS listener needs a certificate',
+    );
+    problems.throwIfAny(this);
+
+    this.logEncryptionKey = new LogEncryptionKey(this, 'LogKey');
+    const logRetention = props.logRetention;
+
+    this.network = new SchedulingNetwork(this, 'Network', {
+      availabilityZones: props.availabilityZones,
+      natGateways: props.natGateways,
+      interfaceEndpoints: props.interfaceEndpoints,
+      flowLogRetention: logRetention,
+      encryptionKey: this.logEncryptionKey.key,
+    });
+
+    const hostedZone = props.hostedZone
+      ? route53.PublicHostedZone.fromHostedZoneAttributes(this, 'HostedZone', props.hostedZone)
+      : undefined;
+    const certificate = props.certificateArn
+      ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn)
+      : undefined;
+
+    this.loadBalancer = new TlsLoadBalancer(this, 'LoadBalancer', {
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.ingressSubnets,
+      domainName: props.domainName,
+      hostedZone,
+      certificate,
+      sslPolicy: props.sslPolicy,
+    });
+
+    this.firewall = new WebFirewall(this, 'Firewall', {
+      resourceArn: this.loadBalancer.loadBalancer.loadBalancerArn,
+      rateLimit: props.rateLimit,
+      sensitivePathRateLimit: props.sensitivePathRateLimit,
+      additionalManagedRuleGroups: props.additionalManagedRuleGroups,
+      allowedIpRanges: props.allowedIpRanges,
+      blockedIpRanges: props.blockedIpRanges,
+      blockedCountries: props.blockedCountries,
+      logRetention,
+      encryptionKey: this.logEncryptionKey.key,
+    });
+
+    this.service = new SchedulingService(this, 'App', {
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.appSubnets,
+      listener: this.loadBalancer.httpsListener,
+      app: props.app ?? SchedulingApp.calCom({ publicUrl: this.loadBalancer.url }),
+      cpu: props.cpu,
+      memoryLimitMiB: props.memoryLimitMiB,
+      desiredCount: props.desiredCount,
+      maxCount: props.maxCount,
+      healthCheckPath: props.healthCheckPath,
+      logRetention,
+      logEncryptionKey: this.logEncryptionKey.key,
+    });
+
+    new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });
+    new CfnOutput(this, 'LoadBalancerDnsName', {
+      value: this.loadBalancer.loadBalancer.loadBalancerDnsName,
+      description: 'Point the domain here when no hosted zone is managed by this stack',
+    });
+  }
+
+  /** The zones given in the props: synth never asks AWS which zones exist. */
+  public override get availabilityZones(): string[] {
+    return this.zones;
+  }
+}
