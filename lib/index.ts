@@ -4,6 +4,8 @@ export * from './ingress/tls-load-balancer';
 export * from './ingress/web-firewall';
 export * from './app/scheduling-app';
 export * from './app/scheduling-service';
+export * from './app/service-alarms';
+export * from './audit/alert-topic';
 export * from './audit/log-bucket';
 export * from './audit/log-encryption-key';
 export * from './compliance/compliance-packs';

@@ -5,6 +5,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { SchedulingApp, SchedulingAppDefinition } from './app/scheduling-app';
 import { SchedulingService } from './app/scheduling-service';
+import { ServiceAlarms } from './app/service-alarms';
+import { AlertTopic } from './audit/alert-topic';
 import { LogEncryptionKey } from './audit/log-encryption-key';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
@@ -70,6 +72,11 @@ export interface SecureSchedulingStackProps extends StackProps {
   /** Countries (ISO alpha-2) blocked. @default - none */
   readonly blockedCountries?: string[];
 
+  /** Email addresses that receive the stack's alerts. @default - none (subscribe to the topic later) */
+  readonly alertEmails?: string[];
+  /** HTTPS endpoints (webhooks) that receive the stack's alerts. @default - none */
+  readonly alertHttpsEndpoints?: string[];
+
   /** Retention of flow, WAF and app logs (checklist C7). @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -89,6 +96,10 @@ export class SecureSchedulingStack extends Stack {
   public readonly firewall: WebFirewall;
   /** The app on Fargate. */
   public readonly service: SchedulingService;
+  /** Topic every alarm of the stack publishes to. */
+  public readonly alerts: AlertTopic;
+  /** Alarms on the app's health. */
+  public readonly serviceAlarms: ServiceAlarms;
 
   private readonly zones: string[];
 
@@ -154,6 +165,16 @@ export class SecureSchedulingStack extends Stack {
       healthCheckPath: props.healthCheckPath,
       logRetention,
       logEncryptionKey: this.logEncryptionKey.key,
+    });
+
+    this.alerts = new AlertTopic(this, 'Alerts', {
+      emails: props.alertEmails,
+      httpsEndpoints: props.alertHttpsEndpoints,
+    });
+    this.serviceAlarms = new ServiceAlarms(this, 'ServiceAlarms', {
+      service: this.service,
+      loadBalancer: this.loadBalancer.loadBalancer,
+      alerts: this.alerts,
     });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });

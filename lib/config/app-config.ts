@@ -2,6 +2,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { SchedulingApp } from '../app/scheduling-app';
 import { SecureSchedulingError } from '../errors';
 import { OptionalManagedRuleGroup } from '../ingress/web-firewall';
+import { EMAIL_ADDRESS, HTTPS_URL } from '../private/formats';
 import { CALCOM_DEFAULT_IMAGE, DEFAULT_SSL_POLICY } from '../private/defaults';
 import { SecureSchedulingStackProps } from '../secure-scheduling-stack';
 
@@ -34,6 +35,8 @@ export interface SchedulingConfig {
   readonly blockedIpRanges?: string[];
   readonly blockedCountries?: string[];
   readonly logRetentionDays?: number;
+  readonly alertEmails?: string[];
+  readonly alertHttpsEndpoints?: string[];
 }
 
 type Kind = 'string' | 'integer' | 'boolean' | 'string-list';
@@ -82,6 +85,8 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
   blockedIpRanges: { kind: 'string-list', description: 'CIDR ranges always blocked' },
   blockedCountries: { kind: 'string-list', description: 'ISO alpha-2 country codes blocked' },
   logRetentionDays: { kind: 'integer', description: 'days flow, WAF and app logs are kept' },
+  alertEmails: { kind: 'string-list', description: 'email addresses that receive alerts' },
+  alertHttpsEndpoints: { kind: 'string-list', description: 'https:// webhooks that receive alerts' },
 };
 
 const RETENTION_VALUES = Object.values(logs.RetentionDays).filter(
@@ -234,6 +239,17 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
     `any of ${groups.join(', ')}`,
   );
 
+  const badEmails = (cfg.alertEmails ?? []).filter((e) => !EMAIL_ADDRESS.test(e));
+  check(
+    problems,
+    badEmails.length > 0,
+    'alertEmails',
+    badEmails.join(','),
+    'email addresses like ops@example.com',
+  );
+  const badUrls = (cfg.alertHttpsEndpoints ?? []).filter((u) => !HTTPS_URL.test(u));
+  check(problems, badUrls.length > 0, 'alertHttpsEndpoints', badUrls.join(','), 'https:// URLs');
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -269,6 +285,8 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     blockedIpRanges: cfg.blockedIpRanges,
     blockedCountries: cfg.blockedCountries,
     logRetention: cfg.logRetentionDays as logs.RetentionDays | undefined,
+    alertEmails: cfg.alertEmails,
+    alertHttpsEndpoints: cfg.alertHttpsEndpoints,
   };
 }
 

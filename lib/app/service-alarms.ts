@@ -1,0 +1,69 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { AlertTopic } from '../audit/alert-topic';
+import { SchedulingService } from './scheduling-service';
+
+export interface ServiceAlarmsProps {
+  /** The app. */
+  readonly service: SchedulingService;
+  /** The load balancer in front of it. */
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** Where alarms are sent. */
+  readonly alerts: AlertTopic;
+}
+
+/**
+ * Alarms that tell the operators the app is down or failing, before its users do: unhealthy tasks behind the
+ * load balancer, and server errors from the app or from the load balancer itself.
+ */
+export class ServiceAlarms extends Construct {
+  /** Some registered tasks fail their health checks. */
+  public readonly unhealthyTargets: cloudwatch.Alarm;
+  /** The app answers with 5xx errors. */
+  public readonly targetServerErrors: cloudwatch.Alarm;
+  /** The load balancer answers 5xx itself (no healthy task, timeouts). */
+  public readonly loadBalancerServerErrors: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
+    super(scope, id);
+    const targetGroup = props.service.targetGroup;
+    const period = Duration.minutes(1);
+
+    this.unhealthyTargets = new cloudwatch.Alarm(this, 'UnhealthyTargets', {
+      alarmDescription: 'At least one app task has failed its load balancer health checks for 3 minutes.',
+      metric: targetGroup.metrics.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.targetServerErrors = new cloudwatch.Alarm(this, 'TargetServerErrors', {
+      alarmDescription: 'The app answered with more than 10 server errors (5xx) per minute for 5 minutes.',
+      metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+        period,
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 10,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.loadBalancerServerErrors = new cloudwatch.Alarm(this, 'LoadBalancerServerErrors', {
+      alarmDescription:
+        'The load balancer itself answered with more than 10 server errors (5xx) per minute for 5 minutes: no healthy task, or tasks time out.',
+      metric: props.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, {
+        period,
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 10,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.unhealthyTargets, this.targetServerErrors, this.loadBalancerServerErrors]) {
+      props.alerts.notify(alarm);
+    }
+  }
+}
