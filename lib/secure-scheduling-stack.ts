@@ -112,6 +112,17 @@ export class SecureSchedulingStack extends Stack {
       props.hostedZone === undefined && props.certificateArn === undefined,
       '`hostedZone` or `certificateArn` is required: the HTTPS listener needs a certificate',
     );
+    const app = props.app;
+    problems.check(
+      props.natGateways === 0 &&
+        app !== undefined &&
+        !/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//.test(app.imageReference),
+      `\`natGateways\` is 0, so tasks can pull images only from ECR through the VPC endpoints, but \`app.image\` is '${app?.imageReference}': push it to ECR or keep a NAT gateway`,
+    );
+    problems.check(
+      props.natGateways === 0 && app === undefined,
+      '`natGateways` is 0, so tasks can pull images only from ECR, but the default Cal.com image comes from Docker Hub: pass an `app` whose image is in ECR',
+    );
     problems.throwIfAny(this);
 
     this.logEncryptionKey = new LogEncryptionKey(this, 'LogKey');

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -78,6 +78,8 @@ export class AlertTopic extends Construct {
           ],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: ['*'],
+          // Only on behalf of this account's alarms and rules (no confused deputy).
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
         }),
       );
       this.encryptionKey = key;

@@ -18,6 +18,8 @@ import {
 } from '../private/defaults';
 import { Problems } from '../private/problems';
 
+export { ALLOWED_SSL_POLICIES, DEFAULT_SSL_POLICY };
+
 /** A Route 53 public hosted zone, named by id and name so that synth needs no lookup. */
 export interface HostedZoneReference {
   /** The zone's id, e.g. `Z0123456789ABCDEFGHIJ`. */

@@ -1,0 +1,305 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Stack } from 'aws-cdk-lib';
+import {
+  SchedulingApp,
+  SchedulingAppDefinition,
+  SchedulingNetwork,
+  SchedulingService,
+  SchedulingServiceProps,
+  TlsLoadBalancer,
+} from '../../lib';
+import { testStack } from '../support/app';
+
+const CERT_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/0b0a6f6e-3c41-4a8e-9f64-2d1c3d5e7a90';
+const CALCOM = SchedulingApp.calCom({ publicUrl: 'https://schedule.example.com' });
+
+function build(props: Partial<SchedulingServiceProps> = {}): { stack: Stack; service: SchedulingService } {
+  const stack = testStack();
+  const network = new SchedulingNetwork(stack, 'Network');
+  const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', CERT_ARN);
+  const lb = new TlsLoadBalancer(stack, 'LoadBalancer', {
+    vpc: network.vpc,
+    domainName: 'schedule.example.com',
+    certificate,
+  });
+  const service = new SchedulingService(stack, 'App', {
+    vpc: network.vpc,
+    vpcSubnets: network.appSubnets,
+    listener: lb.httpsListener,
+    app: CALCOM,
+    ...props,
+  });
+  return { stack, service };
+}
+
+function withApp(overrides: Partial<SchedulingAppDefinition>): Partial<SchedulingServiceProps> {
+  return { app: { ...CALCOM, ...overrides } };
+}
+
+describe('SchedulingService', () => {
+  let template: Template;
+  let container: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  beforeAll(() => {
+    template = Template.fromStack(build().stack);
+    const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
+    container = taskDefinition.Properties.ContainerDefinitions[0];
+  });
+
+  describe('placement', () => {
+    test('tasks run on the latest Fargate platform in the app subnets with no public IP', () => {
+      template.hasResourceProperties('AWS::ECS::Service', {
+        LaunchType: 'FARGATE',
+        PlatformVersion: 'LATEST',
+        NetworkConfiguration: {
+          AwsvpcConfiguration: {
+            AssignPublicIp: 'DISABLED',
+            Subnets: [
+              { Ref: Match.stringLikeRegexp('AppSubnet1') },
+              { Ref: Match.stringLikeRegexp('AppSubnet2') },
+            ],
+          },
+        },
+      });
+    });
+
+    test('deployments stop and roll back on failure, never dropping below the running count', () => {
+      template.hasResourceProperties('AWS::ECS::Service', {
+        DeploymentConfiguration: {
+          DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+          MinimumHealthyPercent: 100,
+        },
+        EnableExecuteCommand: false,
+      });
+    });
+
+    test('the cluster has Container Insights', () => {
+      template.hasResourceProperties('AWS::ECS::Cluster', {
+        ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+      });
+    });
+  });
+
+  describe('container', () => {
+    test('runs the pinned Cal.com image as a non-root user on a read-only root file system', () => {
+      expect(container.Image).toBe('calcom/cal.com:v5.5.0');
+      expect(container.User).toBe('1000:1000');
+      expect(container.ReadonlyRootFilesystem).toBe(true);
+      expect(container.Memory).toBe(2048);
+      expect(container.LinuxParameters.Capabilities.Drop).toEqual(['ALL']);
+    });
+
+    test('writes only to scratch volumes', () => {
+      expect(container.MountPoints.map((m: { ContainerPath: string }) => m.ContainerPath)).toEqual([
+        '/tmp',
+        '/calcom/apps/web/.next/cache',
+      ]);
+    });
+
+    test('gets its secrets from Secrets Manager, never as plain values', () => {
+      expect(container.Secrets.map((s: { Name: string }) => s.Name).sort()).toEqual([
+        'CALENDSO_ENCRYPTION_KEY',
+        'NEXTAUTH_SECRET',
+      ]);
+      const names = container.Environment.map((e: { Name: string }) => e.Name);
+      expect(names).not.toContain('NEXTAUTH_SECRET');
+      expect(names).not.toContain('CALENDSO_ENCRYPTION_KEY');
+    });
+
+    test('has telemetry off and knows its public URL', () => {
+      expect(container.Environment).toEqual(
+        expect.arrayContaining([
+          { Name: 'CALCOM_TELEMETRY_DISABLED', Value: '1' },
+          { Name: 'NEXT_TELEMETRY_DISABLED', Value: '1' },
+          { Name: 'NEXT_PUBLIC_WEBAPP_URL', Value: 'https://schedule.example.com' },
+        ]),
+      );
+    });
+
+    test('logs to an encrypted log group with a retention limit, kept on deletion', () => {
+      expect(container.LogConfiguration.LogDriver).toBe('awslogs');
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: { RetentionInDays: 90, KmsKeyId: Match.anyValue() },
+        DeletionPolicy: 'Retain',
+      });
+    });
+  });
+
+  describe('secrets', () => {
+    test('are generated, encrypted with a rotating customer key and kept on deletion', () => {
+      template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+      template.allResources('AWS::SecretsManager::Secret', {
+        Properties: {
+          GenerateSecretString: Match.objectLike({ ExcludePunctuation: true }),
+          KmsKeyId: Match.anyValue(),
+        },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({ PasswordLength: 32 }),
+        Description: Match.stringLikeRegexp('CALENDSO_ENCRYPTION_KEY'),
+      });
+    });
+
+    test('only the execution role may read them, through a managed policy', () => {
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+              Resource: [
+                { Ref: Match.stringLikeRegexp('CalendsoEncryptionKey') },
+                { Ref: Match.stringLikeRegexp('NextauthSecret') },
+              ],
+            }),
+          ]),
+        },
+        Roles: [{ Ref: Match.stringLikeRegexp('ExecutionRole') }],
+      });
+    });
+  });
+
+  describe('network access', () => {
+    test('only the load balancer reaches the app port', () => {
+      template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 3000 }, 1);
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 3000,
+        ToPort: 3000,
+        SourceSecurityGroupId: {
+          'Fn::GetAtt': [Match.stringLikeRegexp('LoadBalancerSecurityGroup'), 'GroupId'],
+        },
+      });
+    });
+
+    test('egress is HTTPS only', () => {
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: Match.stringLikeRegexp('^calcom tasks'),
+        SecurityGroupEgress: [
+          {
+            CidrIp: '0.0.0.0/0',
+            FromPort: 443,
+            ToPort: 443,
+            IpProtocol: 'tcp',
+            Description: Match.anyValue(),
+          },
+        ],
+      });
+    });
+  });
+
+  describe('scaling and health', () => {
+    test('scales between 2 and 6 tasks on CPU and on requests', () => {
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        MinCapacity: 2,
+        MaxCapacity: 6,
+      });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          TargetValue: 60,
+        }),
+      });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+          PredefinedMetricSpecification: Match.objectLike({
+            PredefinedMetricType: 'ALBRequestCountPerTarget',
+          }),
+          TargetValue: 500,
+        }),
+      });
+    });
+
+    test('the load balancer probes the app health check path', () => {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        HealthCheckPath: '/auth/login',
+        Port: 3000,
+        Protocol: 'HTTP',
+        TargetType: 'ip',
+      });
+    });
+  });
+
+  describe('any container image', () => {
+    test('runs with its own port, user and writable paths, and no secrets key when it needs no secrets', () => {
+      const app = SchedulingApp.container({
+        name: 'booking',
+        image: 'ghcr.io/acme/booking:1.4.2',
+        containerPort: 8080,
+        healthCheckPath: '/health',
+      });
+      const t = Template.fromStack(build({ app }).stack);
+      t.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        HealthCheckPath: '/health',
+        Port: 8080,
+      });
+      t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        ContainerDefinitions: [
+          Match.objectLike({
+            Image: 'ghcr.io/acme/booking:1.4.2',
+            MountPoints: [Match.objectLike({ ContainerPath: '/tmp' })],
+          }),
+        ],
+      });
+    });
+  });
+
+  describe('validation', () => {
+    test.each([
+      ['calcom/cal.com', 'no tag'],
+      ['calcom/cal.com:latest', 'latest'],
+      ['registry.example.com:5000/cal', 'a registry port but no tag'],
+    ])('throws when the image %s is not pinned (%s)', (image) => {
+      expect(() => build(withApp({ imageReference: image }))).toThrow(
+        new RegExp(`\`app.image\` must be pinned.*'${image}'`),
+      );
+    });
+
+    test('accepts an image pinned by digest', () => {
+      const image = `registry.example.com:5000/cal@sha256:${'a'.repeat(64)}`;
+      expect(() => build(withApp({ imageReference: image }))).not.toThrow();
+    });
+
+    test.each([
+      [{ NODE_TLS_REJECT_UNAUTHORIZED: '0' }, 'NODE_TLS_REJECT_UNAUTHORIZED'],
+      [{ PGSSLMODE: 'prefer' }, 'PGSSLMODE'],
+      [{ DATABASE_URL: 'postgres://db:5432/cal?sslmode=disable' }, 'DATABASE_URL'],
+    ])('throws when the environment turns certificate verification off (%o)', (environment, name) => {
+      expect(() => build(withApp({ environment: { ...CALCOM.environment, ...environment } }))).toThrow(
+        new RegExp(`\`app.environment.${name}\``),
+      );
+    });
+
+    test('throws when a secret is also given as a plain environment value', () => {
+      expect(() =>
+        build(withApp({ environment: { ...CALCOM.environment, NEXTAUTH_SECRET: 'hunter2' } })),
+      ).toThrow(/`app.environment` must not set NEXTAUTH_SECRET: they are secrets/);
+    });
+
+    test('throws when the app would run as root', () => {
+      expect(() => build(withApp({ user: '0:0' }))).toThrow(/`app.user` must not be root.*'0:0'/);
+    });
+
+    test('throws when memory does not fit the CPU size', () => {
+      expect(() => build({ cpu: 256, memoryLimitMiB: 4096 })).toThrow(
+        /`memoryLimitMiB` 4096 cannot be paired with `cpu` 256; allowed: 512 to 2048/,
+      );
+    });
+
+    test('throws when cpu is not a Fargate size', () => {
+      expect(() => build({ cpu: 300 })).toThrow(/`cpu` must be one of Fargate's sizes.*got 300/);
+    });
+
+    test('throws when maxCount is below desiredCount, and when logs are kept forever, together', () => {
+      expect(() =>
+        build({ desiredCount: 4, maxCount: 2, logRetention: logs.RetentionDays.INFINITE }),
+      ).toThrow(
+        /2 problems:\n {2}- `maxCount` \(2\) must be at least `desiredCount` \(4\)\n {2}- `logRetention` must be at most 400 days/,
+      );
+    });
+  });
+});

@@ -1,0 +1,262 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Stack } from 'aws-cdk-lib';
+import { ALLOWED_SSL_POLICIES, SchedulingNetwork, TlsLoadBalancer, TlsLoadBalancerProps } from '../../lib';
+import { testStack } from '../support/app';
+
+const CERT_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/0b0a6f6e-3c41-4a8e-9f64-2d1c3d5e7a90';
+
+/** A load balancer with a target attached, as SchedulingService would attach one. */
+function build(props: Partial<TlsLoadBalancerProps> = {}): { stack: Stack; lb: TlsLoadBalancer } {
+  const stack = testStack();
+  const { vpc } = new SchedulingNetwork(stack, 'Network');
+  const hostedZone = route53.PublicHostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+    hostedZoneId: 'Z0123456789EXAMPLE',
+    zoneName: 'example.com',
+  });
+  const lb = new TlsLoadBalancer(stack, 'LoadBalancer', {
+    vpc,
+    domainName: 'schedule.example.com',
+    hostedZone,
+    ...props,
+  });
+  lb.httpsListener.addTargets('App', {
+    port: 3000,
+    protocol: elbv2.ApplicationProtocol.HTTP,
+    targets: [new targets.IpTarget('10.20.8.10')],
+  });
+  return { stack, lb };
+}
+
+describe('TlsLoadBalancer', () => {
+  let template: Template;
+  let lb: TlsLoadBalancer;
+
+  beforeAll(() => {
+    const built = build();
+    lb = built.lb;
+    template = Template.fromStack(built.stack);
+  });
+
+  describe('certificate', () => {
+    test('is requested from ACM, DNS-validated in the given zone, RSA 2048, logged to CT', () => {
+      template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+        DomainName: 'schedule.example.com',
+        ValidationMethod: 'DNS',
+        DomainValidationOptions: [{ DomainName: 'schedule.example.com', HostedZoneId: 'Z0123456789EXAMPLE' }],
+        KeyAlgorithm: 'RSA_2048',
+        CertificateTransparencyLoggingPreference: 'ENABLED',
+      });
+    });
+
+    test('an imported certificate is used as is and nothing is requested', () => {
+      const stack = testStack();
+      const { vpc } = new SchedulingNetwork(stack, 'Network');
+      const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', CERT_ARN);
+      const imported = new TlsLoadBalancer(stack, 'LoadBalancer', {
+        vpc,
+        domainName: 'schedule.example.com',
+        certificate,
+      });
+      imported.httpsListener.addTargets('App', {
+        port: 3000,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targets: [new targets.IpTarget('10.20.8.10')],
+      });
+      const t = Template.fromStack(stack);
+      t.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+      t.resourceCountIs('AWS::Route53::RecordSet', 0);
+      t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Certificates: [{ CertificateArn: CERT_ARN }],
+      });
+    });
+  });
+
+  describe('HTTPS listener', () => {
+    test('uses the TLS 1.2+ post-quantum policy by default', () => {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Protocol: 'HTTPS',
+        Port: 443,
+        SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+      });
+      expect(lb.sslPolicy).toBe('ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09');
+    });
+
+    test('sends HSTS for a year with subdomains, nosniff, and no Server header', () => {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Protocol: 'HTTPS',
+        ListenerAttributes: Match.arrayWith([
+          {
+            Key: 'routing.http.response.strict_transport_security.header_value',
+            Value: 'max-age=31536000; includeSubDomains',
+          },
+          { Key: 'routing.http.response.x_content_type_options.header_value', Value: 'nosniff' },
+          { Key: 'routing.http.response.server.enabled', Value: 'false' },
+        ]),
+      });
+    });
+
+    test('sends X-Frame-Options and CSP only when asked', () => {
+      const hasFrame = JSON.stringify(
+        template.findResources('AWS::ElasticLoadBalancingV2::Listener'),
+      ).includes('x_frame_options');
+      expect(hasFrame).toBe(false);
+      const t = Template.fromStack(
+        build({ frameOptions: 'DENY', contentSecurityPolicy: "default-src 'self'" }).stack,
+      );
+      t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Protocol: 'HTTPS',
+        ListenerAttributes: Match.arrayWith([
+          { Key: 'routing.http.response.x_frame_options.header_value', Value: 'DENY' },
+          { Key: 'routing.http.response.content_security_policy.header_value', Value: "default-src 'self'" },
+        ]),
+      });
+    });
+  });
+
+  describe('HTTP listener', () => {
+    test('does nothing but redirect permanently to HTTPS', () => {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [
+          {
+            Type: 'redirect',
+            RedirectConfig: {
+              Protocol: 'HTTPS',
+              Port: '443',
+              Host: '#{host}',
+              Path: '/#{path}',
+              Query: '#{query}',
+              StatusCode: 'HTTP_301',
+            },
+          },
+        ],
+      });
+      template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP' }, 1);
+    });
+  });
+
+  describe('load balancer', () => {
+    test('is internet-facing in the public subnets with hardened attributes', () => {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        Scheme: 'internet-facing',
+        Type: 'application',
+        LoadBalancerAttributes: Match.arrayWith([
+          { Key: 'deletion_protection.enabled', Value: 'true' },
+          { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+          { Key: 'routing.http.desync_mitigation_mode', Value: 'strictest' },
+          { Key: 'access_logs.s3.enabled', Value: 'true' },
+        ]),
+      });
+    });
+
+    test('its security group lets in 443 and 80 only and sends only to the targets', () => {
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: Match.stringLikeRegexp('^Load balancer'),
+        SecurityGroupIngress: [
+          Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 }),
+          Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 }),
+        ],
+        SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
+      });
+    });
+
+    test('an alias record points the domain at it', () => {
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'schedule.example.com.',
+        Type: 'A',
+        HostedZoneId: 'Z0123456789EXAMPLE',
+        AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+      });
+    });
+  });
+
+  describe('access log bucket', () => {
+    test('is private, TLS-only, versioned, expiring and retained', () => {
+      template.hasResource('AWS::S3::Bucket', {
+        Properties: Match.objectLike({
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          VersioningConfiguration: { Status: 'Enabled' },
+          LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+          LifecycleConfiguration: {
+            Rules: [
+              Match.objectLike({
+                ExpirationInDays: 90,
+                NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+                Status: 'Enabled',
+              }),
+            ],
+          },
+        }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    });
+
+    test('denies requests without TLS 1.2', () => {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+          ]),
+        },
+      });
+    });
+
+    test('is itself access-logged to a second bucket', () => {
+      template.resourceCountIs('AWS::S3::Bucket', 2);
+      expect(lb.serverAccessLogBucket).toBeDefined();
+    });
+  });
+
+  describe('validation', () => {
+    test.each([
+      'ELBSecurityPolicy-2016-08',
+      'ELBSecurityPolicy-TLS13-1-0-2021-06',
+      'ELBSecurityPolicy-TLS-1-1-2017-01',
+    ])('throws when sslPolicy is %s, which accepts TLS before 1.2', (sslPolicy) => {
+      expect(() => build({ sslPolicy })).toThrow(
+        new RegExp(
+          `\`sslPolicy\` must be a policy that accepts only TLS 1.2 or newer, got '${sslPolicy}'; allowed: .*ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`,
+        ),
+      );
+    });
+
+    test('accepts every listed TLS 1.2+ policy', () => {
+      expect(ALLOWED_SSL_POLICIES.every((p) => /-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/.test(p))).toBe(true);
+      expect(ALLOWED_SSL_POLICIES.filter((p) => /2016-08|-1-0-|-1-1-/.test(p))).toEqual([]);
+      expect(() => build({ sslPolicy: 'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09' })).not.toThrow();
+    });
+
+    test('throws when neither hostedZone nor certificate is given', () => {
+      const stack = testStack();
+      const vpc = new ec2.Vpc(stack, 'Vpc');
+      expect(() => new TlsLoadBalancer(stack, 'LB', { vpc, domainName: 'schedule.example.com' })).toThrow(
+        /`hostedZone` or `certificate` is required/,
+      );
+    });
+
+    test('throws when domainName is not inside the hosted zone', () => {
+      expect(() => build({ domainName: 'schedule.example.org' })).toThrow(
+        /`domainName` 'schedule.example.org' is not inside `hostedZone` 'example.com'/,
+      );
+    });
+
+    test('throws when domainName is not a domain name', () => {
+      expect(() => build({ domainName: 'https://Schedule' })).toThrow(
+        /`domainName` must be a fully qualified lower-case domain name.*got 'https:\/\/Schedule'/,
+      );
+    });
+  });
+});

@@ -1,0 +1,178 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { NagPack } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { parseConfig, SchedulingApp, SecureSchedulingStack, stackPropsFromConfig } from '../lib';
+import { defaultStack, EXAMPLE_CONFIG, testApp } from './support/app';
+
+/**
+ * Logical ids of the stateful resources of the default stack. Changing one replaces the resource and loses
+ * what it holds (keys, secrets, logs): this list may only grow.
+ */
+const STATEFUL_LOGICAL_IDS: Record<string, string[]> = {
+  'AWS::KMS::Key': ['AlertsKey9E1197AF', 'AppSecretsKey1EF2E610', 'LogKey3EBDB3E8'],
+  'AWS::SecretsManager::Secret': ['AppCalendsoEncryptionKeyFB0E8DE5', 'AppNextauthSecret3A9E1A16'],
+  'AWS::Logs::LogGroup': ['AppLogGroupC72EEC8C', 'FirewallLogGroup62028669', 'NetworkFlowLogGroup4F8CEEEF'],
+  'AWS::S3::Bucket': ['LoadBalancerAccessLogBucket0112F929', 'LoadBalancerAccessLogBucketLogs617CDE39'],
+};
+
+describe('SecureSchedulingStack', () => {
+  let stack: SecureSchedulingStack;
+  let template: Template;
+
+  beforeAll(() => {
+    stack = defaultStack();
+    template = Template.fromStack(stack);
+  });
+
+  describe('compliance', () => {
+    test.each<[string, () => NagPack]>([
+      ['AwsSolutions', () => new AwsSolutionsChecks()],
+      ['HIPAA Security', () => new HIPAASecurityChecks()],
+      ['NIST 800-53 R5', () => new NIST80053R5Checks()],
+      ['PCI DSS 3.2.1', () => new PCIDSS321Checks()],
+    ])('the %s pack finds nothing unacknowledged', (_name, pack) => {
+      const report = pack().validateScope(stack);
+      expect(
+        report.violations.map(
+          (v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`,
+        ),
+      ).toEqual([]);
+      expect(report.success).toBe(true);
+    });
+  });
+
+  describe('stateful resources', () => {
+    test.each(Object.entries(STATEFUL_LOGICAL_IDS))('%s keep their logical ids', (type, ids) => {
+      expect(Object.keys(template.findResources(type)).sort()).toEqual(ids);
+    });
+
+    test.each(Object.keys(STATEFUL_LOGICAL_IDS))(
+      'every %s is retained on deletion and on replacement',
+      (type) => {
+        template.allResources(type, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      },
+    );
+
+    test('every customer key rotates', () => {
+      template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    test('every log group has a retention limit and a customer key', () => {
+      template.allResourcesProperties('AWS::Logs::LogGroup', {
+        RetentionInDays: 90,
+        KmsKeyId: Match.anyValue(),
+      });
+    });
+  });
+
+  describe('composition', () => {
+    test('exposes each construct', () => {
+      expect(stack.network.vpc).toBeDefined();
+      expect(stack.loadBalancer.httpsListener).toBeDefined();
+      expect(stack.firewall.webAcl).toBeDefined();
+      expect(stack.service.service).toBeDefined();
+      expect(stack.alerts.topic).toBeDefined();
+    });
+
+    test('the web ACL protects the load balancer', () => {
+      template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+        ResourceArn: { Ref: Match.stringLikeRegexp('^LoadBalancer') },
+        WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Firewall'), 'Arn'] },
+      });
+    });
+
+    test('synth needs no AWS lookups: zones come from the props', () => {
+      expect(stack.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+      const missing = stack.node.metadata.filter((m) => m.type === 'aws:cdk:missing');
+      expect(missing).toEqual([]);
+    });
+
+    test('outputs the URL', () => {
+      template.hasOutput('Url', { Value: 'https://schedule.example.com' });
+    });
+  });
+
+  describe('alerts', () => {
+    test('go to a KMS-encrypted topic that refuses non-TLS publishers, with the configured address', () => {
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'security@example.com',
+      });
+    });
+
+    test('every alarm notifies the topic when it fires and when it clears', () => {
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarms.length).toBeGreaterThanOrEqual(3);
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alerts/) }]);
+        expect(alarm.Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^Alerts/) }]);
+      }
+    });
+
+    test('only this account may use the topic key for alarms and events', () => {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'AllowAlarmAndEventPublishers',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('an existing certificate instead of a hosted zone', () => {
+    test('is used as is, with no certificate request and no DNS record', () => {
+      const arn = 'arn:aws:acm:eu-west-1:111111111111:certificate/0b0a6f6e-3c41-4a8e-9f64-2d1c3d5e7a90';
+      const { hostedZoneId: _id, hostedZoneName: _name, ...withoutZone } = EXAMPLE_CONFIG;
+      const config = parseConfig(withoutZone, { certificateArn: arn });
+      const t = Template.fromStack(
+        new SecureSchedulingStack(testApp(), 'WithCert', stackPropsFromConfig(config)),
+      );
+      t.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+      t.resourceCountIs('AWS::Route53::RecordSet', 0);
+      t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Certificates: [{ CertificateArn: arn }],
+      });
+    });
+  });
+
+  describe('validation', () => {
+    const base = {
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      domainName: 'schedule.example.com',
+      env: { region: 'eu-west-1' },
+    };
+
+    test('throws when neither hostedZone nor certificateArn is given', () => {
+      expect(() => new SecureSchedulingStack(testApp(), 'S', base)).toThrow(
+        /`hostedZone` or `certificateArn` is required/,
+      );
+    });
+
+    test('throws when natGateways is 0 and the image is not in ECR', () => {
+      const app = SchedulingApp.calCom({ publicUrl: 'https://schedule.example.com' });
+      expect(
+        () =>
+          new SecureSchedulingStack(testApp(), 'S', {
+            ...base,
+            certificateArn:
+              'arn:aws:acm:eu-west-1:111111111111:certificate/0b0a6f6e-3c41-4a8e-9f64-2d1c3d5e7a90',
+            natGateways: 0,
+            interfaceEndpoints: true,
+            app,
+          }),
+      ).toThrow(/`natGateways` is 0, so tasks can pull images only from ECR.*'calcom\/cal.com:v5.5.0'/);
+    });
+  });
+});

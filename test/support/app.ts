@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { parseConfig, SecureSchedulingStack, stackPropsFromConfig } from '../../lib';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The feature flags of the bundled app (cdk.json), so tests synthesize what users deploy. */
+export const APP_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'),
+).context;
+
+/** The embedded example configuration of the bundled app. */
+export const EXAMPLE_CONFIG: Record<string, unknown> = JSON.parse(
+  readFileSync(path.join(ROOT, 'config', 'example.json'), 'utf8'),
+);
+
+/** A new app with the bundled app's feature flags. */
+export function testApp(): App {
+  return new App({ context: APP_CONTEXT });
+}
+
+/** A stack in eu-west-1 with two named zones, for testing one construct on its own. */
+export function testStack(app: App = testApp(), id = 'Test'): Stack {
+  const stack = new Stack(app, id, { env: { account: '111111111111', region: 'eu-west-1' } });
+  // Named zones, so no AWS lookup happens at synth.
+  Object.defineProperty(stack, 'availabilityZones', { value: ['eu-west-1a', 'eu-west-1b'] });
+  return stack;
+}
+
+/** The default stack of the bundled app, built from the example configuration plus `overrides`. */
+export function defaultStack(
+  overrides: Record<string, unknown> = {},
+  app: App = testApp(),
+): SecureSchedulingStack {
+  const config = parseConfig(EXAMPLE_CONFIG, overrides);
+  return new SecureSchedulingStack(app, config.stackName, stackPropsFromConfig(config));
+}
+
+/** The template of a stack (no compliance packs are registered on test apps unless a test adds them). */
+export function templateOf(stack: Stack): Template {
+  return Template.fromStack(stack);
+}
