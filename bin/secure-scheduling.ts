@@ -13,6 +13,7 @@ import { App } from 'aws-cdk-lib';
 import {
   addCompliancePacks,
   parseConfig,
+  recordedAcknowledgements,
   SecureSchedulingError,
   SecureSchedulingStack,
   SETTINGS,
@@ -44,10 +45,16 @@ function main(): void {
     `secure-scheduling: configuration from ${configFile ?? 'the embedded example (config/example.json)'}; stack ${config.stackName} in ${config.region}`,
   );
   new SecureSchedulingStack(app, config.stackName, stackPropsFromConfig(config));
-  addCompliancePacks(app);
+  const packs = addCompliancePacks(app);
 
   const assembly = app.synth();
+  const acknowledged = recordedAcknowledgements(app);
   console.error(`secure-scheduling: templates in ${assembly.directory}`);
+  console.error(
+    `secure-scheduling: compliance packs ${packs.map((p) => p.readPackName).join(', ')} found no unacknowledged finding; ` +
+      `${acknowledged.length} acknowledged findings, each with its reason (docs/compliance.md); ` +
+      `report: ${path.join(assembly.directory, 'validation-report.json')}`,
+  );
 }
 
 try {
@@ -57,6 +64,11 @@ try {
     for (const problem of e.problems) {
       console.error(`secure-scheduling: ${e.constructPath ? `${e.constructPath}: ` : ''}${problem}`);
     }
+    process.exit(1);
+  }
+  if (e instanceof Error && e.message.startsWith('Validation failed')) {
+    // The findings were printed above, one block each; this is the summary a pipeline log ends with.
+    console.error(`secure-scheduling: synth stopped by unacknowledged compliance findings. ${e.message}`);
     process.exit(1);
   }
   throw e;

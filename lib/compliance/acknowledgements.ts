@@ -96,3 +96,33 @@ export function acknowledge(scope: IConstruct, site: AcknowledgementSite): void 
     ...entries.map((a) => ({ id: a.ruleId, reason: `[${a.checklist}] ${a.reason}` })),
   );
 }
+
+/** An acknowledgement found on a construct of a synthesized tree. */
+export interface RecordedAcknowledgement {
+  /** Path of the construct it was recorded on. */
+  readonly constructPath: string;
+  /** Rule id. */
+  readonly ruleId: string;
+  /** The reason given. */
+  readonly reason: string;
+}
+
+/** Every acknowledgement recorded on `scope` and below, in tree order. */
+export function recordedAcknowledgements(scope: IConstruct): RecordedAcknowledgement[] {
+  const found: RecordedAcknowledgement[] = [];
+  for (const construct of scope.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) {
+        continue;
+      }
+      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+        found.push({
+          constructPath: construct.node.path,
+          ruleId: id.replace(/^annotation::/i, ''),
+          reason: typeof reason === 'string' ? reason : JSON.stringify(reason),
+        });
+      }
+    }
+  }
+  return found;
+}
