@@ -97,6 +97,7 @@ export class SchedulingNetwork extends Construct {
     super(scope, id);
 
     const availabilityZones = props.availabilityZones ?? Stack.of(this).availabilityZones.slice(0, 2);
+    // One NAT gateway per zone by default: losing a zone does not cut the app off from the APIs it calls.
     const natGateways = props.natGateways ?? availabilityZones.length;
     const interfaceEndpoints = props.interfaceEndpoints ?? false;
     const flowLogRetention = props.flowLogRetention ?? DEFAULT_LOG_RETENTION;

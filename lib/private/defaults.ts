@@ -6,10 +6,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
 // ---- Network ----
-/** Availability zones spanned by the VPC when none are given (the app's example region is eu-west-1). */
+/** IPv4 range of the VPC: room for /22 app subnets in several zones. */
 export const DEFAULT_VPC_CIDR = '10.20.0.0/16';
-/** One NAT gateway per AZ: losing an AZ does not cut the app off from the HTTPS APIs it calls. */
-export const DEFAULT_NAT_GATEWAYS_PER_AZ = 1;
 export const PUBLIC_SUBNET_CIDR_MASK = 24;
 export const PRIVATE_SUBNET_CIDR_MASK = 22;
 export const ISOLATED_SUBNET_CIDR_MASK = 24;
