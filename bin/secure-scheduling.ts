@@ -14,6 +14,7 @@ import {
   addCompliancePacks,
   parseConfig,
   recordedAcknowledgements,
+  summarizeValidationReport,
   SecureSchedulingError,
   SecureSchedulingStack,
   SETTINGS,
@@ -48,12 +49,20 @@ function main(): void {
   const packs = addCompliancePacks(app);
 
   const assembly = app.synth();
-  const acknowledged = recordedAcknowledgements(app);
   console.error(`secure-scheduling: templates in ${assembly.directory}`);
+  const summary = summarizeValidationReport(assembly.directory);
+  const report = summary.reportPath ?? path.join(assembly.directory, 'validation-report.json');
+  if (summary.failures.length > 0) {
+    console.error(
+      `secure-scheduling: ${summary.failures.length} unacknowledged compliance findings (listed above); report: ${report}`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   console.error(
-    `secure-scheduling: compliance packs ${packs.map((p) => p.readPackName).join(', ')} found no unacknowledged finding; ` +
-      `${acknowledged.length} acknowledged findings, each with its reason (docs/compliance.md); ` +
-      `report: ${path.join(assembly.directory, 'validation-report.json')}`,
+    `secure-scheduling: compliance packs ${packs.map((p) => p.readPackName).join(', ')} found no unacknowledged finding` +
+      `${summary.warnings.length > 0 ? ` (${summary.warnings.length} warnings)` : ''}; ` +
+      `${recordedAcknowledgements(app).length} acknowledgements, each with its reason (docs/compliance.md); report: ${report}`,
   );
 }
 

@@ -10,5 +10,6 @@ export * from './audit/log-bucket';
 export * from './audit/log-encryption-key';
 export * from './compliance/compliance-packs';
 export * from './compliance/acknowledgements';
+export * from './compliance/validation-report';
 export * from './config/app-config';
 export * from './secure-scheduling-stack';

@@ -10,8 +10,8 @@ export interface Acknowledgement {
   readonly ruleId: string;
   /** Why the finding is accepted, in words a compliance reviewer can check. */
   readonly reason: string;
-  /** The checklist item the rule serves. */
-  readonly checklist: ChecklistItem;
+  /** The checklist item the rule serves; absent for a rule that checks template hygiene, not security. */
+  readonly checklist?: ChecklistItem;
 }
 
 /**
@@ -19,6 +19,15 @@ export interface Acknowledgement {
  * `acknowledge(resource, 'site')`; nothing else in the library acknowledges a rule.
  */
 export const ACKNOWLEDGEMENTS = {
+  /** Subnets placed in availability zones named by the user. */
+  namedAvailabilityZones: [
+    {
+      ruleId: 'CloudFormation-Validate::W3010',
+      reason:
+        "Availability zones are named on purpose: synthesis must work offline, without asking AWS which zones exist, and a deployment must not move between zones when AWS lists them in another order. The names are checked at synth to belong to the stack's region.",
+    },
+  ],
+
   /** The security group of the internet-facing load balancer. */
   publicLoadBalancerSecurityGroup: [
     {
@@ -93,7 +102,10 @@ export type AcknowledgementSite = keyof typeof ACKNOWLEDGEMENTS;
 export function acknowledge(scope: IConstruct, site: AcknowledgementSite): void {
   const entries: readonly Acknowledgement[] = ACKNOWLEDGEMENTS[site];
   Validations.of(scope).acknowledge(
-    ...entries.map((a) => ({ id: a.ruleId, reason: `[${a.checklist}] ${a.reason}` })),
+    ...entries.map((a) => ({
+      id: a.ruleId,
+      reason: a.checklist ? `[${a.checklist}] ${a.reason}` : a.reason,
+    })),
   );
 }
 

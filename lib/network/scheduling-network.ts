@@ -153,6 +153,7 @@ export class SchedulingNetwork extends Construct {
       enableDnsSupport: true,
     });
 
+    acknowledge(this.vpc, 'namedAvailabilityZones');
     for (const subnet of this.vpc.publicSubnets) {
       const route = subnet.node.tryFindChild('DefaultRoute');
       if (route) {
