@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import {
   addCompliancePacks,
+  inSettingTerms,
   parseConfig,
   recordedAcknowledgements,
   summarizeValidationReport,
@@ -53,10 +54,10 @@ function main(): void {
   const summary = summarizeValidationReport(assembly.directory);
   const report = summary.reportPath ?? path.join(assembly.directory, 'validation-report.json');
   if (summary.failures.length > 0) {
+    // Under the CDK CLI the app does not fail itself: the CLI reads the report, lists each finding and fails.
     console.error(
-      `secure-scheduling: ${summary.failures.length} unacknowledged compliance findings (listed above); report: ${report}`,
+      `secure-scheduling: ${summary.failures.length} unacknowledged compliance findings; report: ${report}`,
     );
-    process.exitCode = 1;
     return;
   }
   console.error(
@@ -71,13 +72,15 @@ try {
 } catch (e) {
   if (e instanceof SecureSchedulingError) {
     for (const problem of e.problems) {
-      console.error(`secure-scheduling: ${e.constructPath ? `${e.constructPath}: ` : ''}${problem}`);
+      console.error(
+        `secure-scheduling: ${e.constructPath ? `${e.constructPath}: ` : ''}${inSettingTerms(problem)}`,
+      );
     }
     process.exit(1);
   }
-  if (e instanceof Error && e.message.startsWith('Validation failed')) {
+  if (e instanceof Error && e.name === 'ValidationFailed') {
     // The findings were printed above, one block each; this is the summary a pipeline log ends with.
-    console.error(`secure-scheduling: synth stopped by unacknowledged compliance findings. ${e.message}`);
+    console.error('secure-scheduling: synth stopped by unacknowledged compliance findings (listed above)');
     process.exit(1);
   }
   throw e;

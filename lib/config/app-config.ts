@@ -89,6 +89,29 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
   alertHttpsEndpoints: { kind: 'string-list', description: 'https:// webhooks that receive alerts' },
 };
 
+/** Construct props whose setting has another name, so errors raised by the constructs name what users type. */
+const SETTING_OF_PROP: Readonly<Record<string, string>> = {
+  memoryLimitMiB: 'memoryMiB',
+  logRetention: 'logRetentionDays',
+  flowLogRetention: 'logRetentionDays',
+  additionalManagedRuleGroups: 'managedRuleGroups',
+  emails: 'alertEmails',
+  httpsEndpoints: 'alertHttpsEndpoints',
+  'app.image': 'image',
+  hostedZone: 'hostedZoneName',
+};
+
+/**
+ * Rewrites a construct's error message in the bundled app's terms: "`memoryLimitMiB` 100 ..." becomes
+ * "setting `memoryMiB` 100 ...", so a user is told about the setting they typed.
+ */
+export function inSettingTerms(message: string): string {
+  return message.replace(/(?<!setting )`([A-Za-z.]+)`/g, (whole, prop: string) => {
+    const setting = SETTING_OF_PROP[prop] ?? (prop in SETTINGS ? prop : undefined);
+    return setting ? `setting \`${setting}\`` : whole;
+  });
+}
+
 const RETENTION_VALUES = Object.values(logs.RetentionDays).filter(
   (v): v is number => typeof v === 'number' && v !== logs.RetentionDays.INFINITE,
 );
@@ -154,26 +177,22 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
     cfg.account,
     'a 12-digit AWS account id',
   );
-  check(
-    problems,
-    !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region),
-    'region',
-    out.region,
-    'an AWS region name like eu-west-1',
-  );
+  const regionValid = /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region);
+  check(problems, !regionValid, 'region', out.region, 'an AWS region name like eu-west-1');
+  // Zones are derived from the region when not given: judge them only once the region is known to be good.
   const badZones = cfg.availabilityZones.filter(
     (z) => !z.startsWith(region) || !/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(z),
   );
   check(
     problems,
-    badZones.length > 0,
+    regionValid && badZones.length > 0,
     'availabilityZones',
     cfg.availabilityZones.join(','),
     `zone names of region ${region || '(region)'}, like ${region || 'eu-west-1'}a`,
   );
   check(
     problems,
-    cfg.availabilityZones.length < 2,
+    regionValid && cfg.availabilityZones.length < 2,
     'availabilityZones',
     cfg.availabilityZones.join(','),
     'at least two zones',

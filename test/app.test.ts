@@ -1,0 +1,360 @@
+/**
+ * The bundled app end to end, run the way `cdk synth` runs it: a child process with the environment the CDK
+ * CLI gives it, and no AWS credentials, so every synth here also proves that synth is offline.
+ *
+ * How the CLI (aws-cdk 2.1148, `execProgram` in node_modules/aws-cdk/lib/index.js) runs an app, and how the
+ * app reads it (aws-cdk-lib `App.loadContext`, `cxapi.CONTEXT_ENV`, `cxapi.OUTDIR_ENV`):
+ * - `CDK_OUTDIR` is the cloud assembly directory;
+ * - `CDK_CONTEXT_JSON` is the JSON of cdk.json's context, then the `-c key=value` values (always strings),
+ *   then a few settings of the CLI's own, which win (`CLI_SETTINGS_CONTEXT` below).
+ * One of those settings, `@aws-cdk/core:failSynthOnValidationErrors: false`, hands validation to the CLI: an
+ * app's `synth()` writes validation-report.json and returns even when a pack found something (a plain app
+ * such as test/fixtures/noncompliant-app.ts exits 0), and `cdk synth` then reads the report, prints the
+ * findings and exits 1 ("Synthesis finished with errors"). Without it (the app run on its own, or by a CLI
+ * that does not send it), `synth()` throws and the app exits 1 itself.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { APP_CONTEXT } from './support/app';
+
+const ROOT = path.join(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const BUNDLED_APP = path.join(ROOT, 'bin', 'secure-scheduling.ts');
+const NONCOMPLIANT_APP = path.join(__dirname, 'fixtures', 'noncompliant-app.ts');
+
+/** Context the CDK CLI adds to every synth (`contextFromSettings`), on top of cdk.json and `-c` values. */
+const CLI_SETTINGS_CONTEXT: Record<string, unknown> = {
+  'aws:cdk:enable-path-metadata': true,
+  'aws:cdk:enable-asset-metadata': true,
+  'aws:cdk:version-reporting': true,
+  'aws:cdk:bundling-stacks': ['**'],
+  '@aws-cdk/core:failSynthOnValidationErrors': false,
+};
+
+const COMPLIANCE_PACKS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
+
+/** The custom configuration of the `-c config=<file>` run: a certificate instead of a hosted zone. */
+const CUSTOM_CONFIG = {
+  stackName: 'BookingCustom',
+  account: '123456789012',
+  region: 'us-east-2',
+  availabilityZones: ['us-east-2a', 'us-east-2b'],
+  domainName: 'book.example.org',
+  certificateArn: 'arn:aws:acm:us-east-2:123456789012:certificate/0f6a2d9e-1b7c-4f3a-9c1e-5d2b8a7e6f40',
+  image: 'calcom/cal.com:v5.5.0',
+  cpu: 512,
+  memoryMiB: 1024,
+  desiredCount: 2,
+  maxCount: 4,
+  natGateways: 1,
+  logRetentionDays: 30,
+  alertEmails: ['ops@example.org'],
+};
+
+/** Who fails synth on a finding: the CDK CLI after reading the report (as `cdk synth` does), or the app. */
+type ValidationBy = 'cdk-cli' | 'app';
+
+interface SynthRun {
+  readonly exitCode: number | null;
+  readonly stderr: string;
+  /** Non-empty lines of stderr. */
+  readonly stderrLines: string[];
+  readonly outdir: string;
+}
+
+interface ValidationReport {
+  readonly pluginReports: Array<{
+    readonly pluginName: string;
+    readonly conclusion: 'success' | 'failure';
+    readonly violations: Array<{
+      readonly ruleName: string;
+      readonly severity: string;
+      readonly violatingConstructs: Array<{ readonly constructPath: string }>;
+    }>;
+  }>;
+}
+
+let workDir: string;
+
+/** Synthesizes `entry` in a child process, as `cdk synth -c key=value ...` would, with no AWS credentials. */
+function synth(
+  name: string,
+  entry: string,
+  cliContext: Record<string, string> = {},
+  validationBy: ValidationBy = 'cdk-cli',
+): Promise<SynthRun> {
+  const outdir = path.join(workDir, name);
+  fs.mkdirSync(outdir);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // No credentials, profile or region of the machine; no CDK settings of the parent; and no NODE_ENV=test
+    // from jest, which makes aws-cdk-lib treat the app as an in-memory test app and throw differently.
+    if (!key.startsWith('AWS_') && !key.startsWith('CDK_') && key !== 'NODE_ENV') {
+      env[key] = value;
+    }
+  }
+  Object.assign(env, {
+    AWS_CONFIG_FILE: path.join(workDir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(workDir, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CDK_OUTDIR: outdir,
+    CDK_CONTEXT_JSON: JSON.stringify({
+      ...APP_CONTEXT,
+      ...cliContext,
+      ...(validationBy === 'cdk-cli' ? CLI_SETTINGS_CONTEXT : {}),
+    }),
+  });
+  return new Promise((resolve, reject) => {
+    // In its own process group, so a hung synth can be stopped with the node process tsx starts under it.
+    const child = spawn(TSX, [entry], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 100_000);
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      const stderrLines = stderr.split('\n').filter((line) => line.trim() !== '');
+      resolve({ exitCode, stderr, stderrLines, outdir });
+    });
+  });
+}
+
+/** Runs the named `tasks` at most `limit` at a time (synth is CPU-bound and CI has two cores). */
+async function inParallel<K extends string>(
+  tasks: Record<K, () => Promise<SynthRun>>,
+  limit: number,
+): Promise<Record<K, SynthRun>> {
+  const queue = Object.entries(tasks) as Array<[K, () => Promise<SynthRun>]>;
+  const results = {} as Record<K, SynthRun>;
+  const worker = async (): Promise<void> => {
+    for (let task = queue.shift(); task; task = queue.shift()) {
+      results[task[0]] = await task[1]();
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  return results;
+}
+
+function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+function reportOf(run: SynthRun): ValidationReport {
+  return readJson<ValidationReport>(path.join(run.outdir, 'validation-report.json'));
+}
+
+/** `plugin: rule, rule` for each failing plugin report, so a failure shows what was found. */
+function failingReports(run: SynthRun): string[] {
+  return reportOf(run)
+    .pluginReports.filter((r) => r.conclusion === 'failure')
+    .map((r) => `${r.pluginName}: ${r.violations.map((v) => v.ruleName).join(', ')}`);
+}
+
+function templateOf(run: SynthRun, stackName: string): Template {
+  return Template.fromJSON(readJson(path.join(run.outdir, `${stackName}.template.json`)));
+}
+
+const STACK_TRACE = /^\s+at |node:internal|triggerUncaughtException/m;
+
+/** Every synth of this file, each spawned once; the heavy ones alternate with the quick ones. */
+const SYNTHS = {
+  example: () => synth('example', BUNDLED_APP),
+  badCpu: () => synth('bad-cpu', BUNDLED_APP, { cpu: '300' }),
+  customConfig: () => synth('custom-config', BUNDLED_APP, { config: customConfigFile }),
+  badRegion: () => synth('bad-region', BUNDLED_APP, { region: 'moon-1' }),
+  nonCompliant: () => synth('noncompliant', NONCOMPLIANT_APP),
+  nonCompliantValidatedByApp: () => synth('noncompliant-validated-by-app', NONCOMPLIANT_APP, {}, 'app'),
+};
+
+let runs: Record<keyof typeof SYNTHS, SynthRun>;
+let customConfigFile: string;
+
+beforeAll(async () => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-scheduling-app-test-'));
+  customConfigFile = path.join(workDir, 'custom.json');
+  fs.writeFileSync(customConfigFile, JSON.stringify(CUSTOM_CONFIG, undefined, 2));
+  runs = await inParallel(SYNTHS, 2);
+}, 180_000);
+
+afterAll(() => {
+  if (workDir) {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+});
+
+describe('bundled app (bin/secure-scheduling.ts)', () => {
+  describe('with the example configuration', () => {
+    test('exits 0 and writes the stack template', () => {
+      expect({ exitCode: runs.example.exitCode, stderr: runs.example.stderr }).toMatchObject({ exitCode: 0 });
+      const template = templateOf(runs.example, 'SecureScheduling');
+      template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+      template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+      template.resourceCountIs('AWS::CertificateManager::Certificate', 1);
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'schedule.example.com.',
+        HostedZoneId: 'Z0123456789EXAMPLEZONE',
+      });
+    });
+
+    test('the validation report has no failing plugin report', () => {
+      expect(failingReports(runs.example)).toEqual([]);
+    });
+
+    test('the validation report has no unacknowledged finding of any severity', () => {
+      // cdk.json sets `@aws-cdk/core:strictCfnValidateErrors`: where the app validates on its own (no CDK CLI),
+      // even a warning (such as CloudFormation Validate's W3010 on named zones) stops synth.
+      const findings = reportOf(runs.example).pluginReports.flatMap((r) =>
+        r.violations.map((v) => `${r.pluginName}: ${v.ruleName} (${v.severity})`),
+      );
+      expect(findings).toEqual([]);
+    });
+
+    test('all four compliance packs ran and none has an unacknowledged finding', () => {
+      expect(runs.example.stderrLines).toContainEqual(
+        expect.stringContaining(
+          `compliance packs ${COMPLIANCE_PACKS.join(', ')} found no unacknowledged finding`,
+        ),
+      );
+      // A pack's report is left out of the file only when it has no finding at all.
+      const packReports = reportOf(runs.example).pluginReports.filter((r) =>
+        COMPLIANCE_PACKS.includes(r.pluginName),
+      );
+      expect(packReports).toEqual([]);
+    });
+
+    test('every acknowledged finding carries its reason, for rules of all four packs', () => {
+      const metadata = readJson<Record<string, Array<{ type: string; data?: Record<string, unknown> }>>>(
+        path.join(runs.example.outdir, 'SecureScheduling.metadata.json'),
+      );
+      const acknowledged = Object.values(metadata)
+        .flat()
+        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((entry) => Object.entries(entry.data ?? {}));
+      for (const [ruleId, reason] of acknowledged) {
+        expect({ ruleId, reason }).toEqual({ ruleId, reason: expect.stringMatching(/\S{3,}/) });
+      }
+      const packs = new Set(
+        acknowledged.map(([ruleId]) => COMPLIANCE_PACKS.find((p) => ruleId.includes(`::${p}-`))),
+      );
+      expect([...packs].filter(Boolean).sort()).toEqual([...COMPLIANCE_PACKS].sort());
+    });
+
+    test('needs no AWS lookup (the assembly asks for no missing context)', () => {
+      const manifest = readJson<{ missing?: unknown[] }>(path.join(runs.example.outdir, 'manifest.json'));
+      expect(manifest.missing ?? []).toEqual([]);
+    });
+  });
+
+  describe('with a bad setting on the command line', () => {
+    test.each<[string, () => SynthRun, RegExp[]]>([
+      [
+        '-c cpu=300',
+        () => runs.badCpu,
+        [/^secure-scheduling: SecureScheduling\/App: setting `cpu` .*got 300$/],
+      ],
+      [
+        '-c region=moon-1',
+        () => runs.badRegion,
+        // Zones are judged only against a valid region, so a bad region is one problem, not two.
+        [/^secure-scheduling: setting `region` .*got "moon-1"$/],
+      ],
+    ])(
+      '%s exits 1 with one line per problem naming the setting, and no stack trace',
+      (_case, run, expected) => {
+        const { exitCode, stderr, stderrLines, outdir } = run();
+        expect({ exitCode, stderr }).toMatchObject({ exitCode: 1 });
+        expect(stderr).not.toMatch(STACK_TRACE);
+        // Besides the problems, the app may already have said which configuration it read.
+        const problems = stderrLines.filter((line) => !/^secure-scheduling: configuration from /.test(line));
+        expect(problems).toHaveLength(expected.length);
+        problems.forEach((line, i) => expect(line).toMatch(expected[i]));
+        expect(fs.existsSync(path.join(outdir, 'SecureScheduling.template.json'))).toBe(false);
+      },
+    );
+  });
+
+  describe('with -c config=<file> naming a certificate instead of a hosted zone', () => {
+    let template: Template;
+
+    beforeAll(() => {
+      template = templateOf(runs.customConfig, CUSTOM_CONFIG.stackName);
+    });
+
+    test('synthesizes the stack named in the file, in its account and region', () => {
+      expect({ exitCode: runs.customConfig.exitCode, stderr: runs.customConfig.stderr }).toMatchObject({
+        exitCode: 0,
+      });
+      expect(runs.customConfig.stderrLines[0]).toBe(
+        `secure-scheduling: configuration from ${customConfigFile}; stack BookingCustom in us-east-2`,
+      );
+      const manifest = readJson<{ artifacts: Record<string, { environment?: string }> }>(
+        path.join(runs.customConfig.outdir, 'manifest.json'),
+      );
+      expect(manifest.artifacts.BookingCustom.environment).toBe('aws://123456789012/us-east-2');
+      expect(failingReports(runs.customConfig)).toEqual([]);
+    });
+
+    test('the HTTPS listener uses the certificate of the file', () => {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Protocol: 'HTTPS',
+        Certificates: [{ CertificateArn: CUSTOM_CONFIG.certificateArn }],
+      });
+      template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    });
+
+    test('creates no Route 53 record', () => {
+      template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    });
+
+    test('applies the sizes of the file', () => {
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '1024' });
+    });
+  });
+});
+
+describe('compliance packs registered with addCompliancePacks (test/fixtures/noncompliant-app.ts)', () => {
+  test('run by the CDK CLI: the app exits 0 and its report fails on the bucket, for `cdk synth` to stop', () => {
+    const { exitCode, stderr, stderrLines } = runs.nonCompliant;
+    expect({ exitCode, stderr }).toMatchObject({ exitCode: 0 });
+    expect(stderrLines).toContain('noncompliant-app: synth returned');
+    const report = reportOf(runs.nonCompliant);
+    expect(report.pluginReports.filter((r) => r.conclusion === 'failure').map((r) => r.pluginName)).toEqual(
+      expect.arrayContaining(COMPLIANCE_PACKS),
+    );
+    const awsSolutions = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions');
+    expect(awsSolutions?.violations).toContainEqual(
+      expect.objectContaining({
+        ruleName: 'AwsSolutions-S10',
+        severity: 'error',
+        violatingConstructs: [
+          expect.objectContaining({ constructPath: 'NonCompliant/PlainHttpBucket/Resource' }),
+        ],
+      }),
+    );
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      const ruleNames = report.pluginReports
+        .filter((r) => r.pluginName === pack)
+        .flatMap((r) => r.violations.map((v) => v.ruleName));
+      expect(ruleNames).toContain(`${pack}-S3BucketSSLRequestsOnly`);
+    }
+  });
+
+  test('run on its own: the app fails synth with exit code 1, naming the rule', () => {
+    const { exitCode, stderr } = runs.nonCompliantValidatedByApp;
+    expect({ exitCode, stderr }).toMatchObject({ exitCode: 1 });
+    expect(stderr).toContain("Acknowledge with 'AwsSolutions::AwsSolutions-S10'");
+    expect(stderr).toContain('Validation failed');
+    expect(stderr).not.toContain('noncompliant-app: synth returned');
+    expect(failingReports(runs.nonCompliantValidatedByApp)).toContainEqual(
+      expect.stringMatching(/^AwsSolutions: .*AwsSolutions-S10/),
+    );
+  });
+});
