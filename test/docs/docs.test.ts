@@ -1,0 +1,213 @@
+/**
+ * Keeps the documentation from drifting away from the code: the settings table, the acknowledgements table,
+ * the relative links, and the example programs, which must synthesize with no compliance finding.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, AppProps, Stack } from 'aws-cdk-lib';
+import {
+  AwsSolutionsChecks,
+  HIPAASecurityChecks,
+  NagPack,
+  NIST80053R5Checks,
+  PCIDSS321Checks,
+} from 'cdk-nag';
+import { Acknowledgement, ACKNOWLEDGEMENTS, SETTINGS } from '../../lib';
+
+const ROOT = path.join(__dirname, '..', '..');
+const DOCS = path.join(ROOT, 'docs');
+const EXAMPLES = path.join(DOCS, 'examples');
+
+/** The feature flags of the bundled app (cdk.json): the examples are checked with what the library is tested with. */
+const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'),
+).context;
+
+function read(file: string): string {
+  return readFileSync(file, 'utf8');
+}
+
+/** Markdown without its fenced code blocks, where brackets and pipes are not markup. */
+function withoutCodeBlocks(markdown: string): string {
+  return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
+}
+
+/** The lines of the section under `heading` (any level), up to the next heading of the same or higher level. */
+function section(markdown: string, heading: string): string[] {
+  const lines = withoutCodeBlocks(markdown).split('\n');
+  const start = lines.findIndex((l) => /^#+ /.test(l) && l.replace(/^#+ /, '').trim() === heading);
+  if (start < 0) {
+    throw new Error(`no heading '${heading}'`);
+  }
+  const level = lines[start].indexOf(' ');
+  const rest = lines.slice(start + 1);
+  const end = rest.findIndex((l) => {
+    const m = /^(#+) /.exec(l);
+    return m !== null && m[1].length <= level;
+  });
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** Cells of the table rows among `lines` (header and separator rows excluded). */
+function tableRows(lines: string[]): string[][] {
+  return lines
+    .filter((l) => l.trim().startsWith('|') && !/^\|[\s|:-]+\|$/.test(l.trim()))
+    .map((l) =>
+      l
+        .trim()
+        .replace(/^\||\|$/g, '')
+        .split('|')
+        .map((c) => c.trim()),
+    );
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+function anchorsIn(markdown: string): Set<string> {
+  return new Set(
+    withoutCodeBlocks(markdown)
+      .split('\n')
+      .filter((l) => /^#+ /.test(l))
+      .map((l) => anchorOf(l.replace(/^#+ /, ''))),
+  );
+}
+
+const MARKDOWN_FILES = [
+  ...readdirSync(DOCS)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join(DOCS, f)),
+  ...(existsSync(path.join(ROOT, 'README.md')) ? [path.join(ROOT, 'README.md')] : []),
+];
+
+describe('docs/configuration.md', () => {
+  const rows = tableRows(section(read(path.join(DOCS, 'configuration.md')), 'Settings'));
+  const documented = new Map(
+    rows.filter((r) => /^`\w+`$/.test(r[0])).map((r) => [r[0].replace(/`/g, ''), r] as const),
+  );
+
+  test.each(Object.keys(SETTINGS))('the settings table has a row for `%s`', (key) => {
+    expect(documented.has(key)).toBe(true);
+  });
+
+  test.each(Object.entries(SETTINGS))('the row of `%s` states its kind', (key, setting) => {
+    expect(documented.get(key)?.[1]).toBe(setting.kind);
+  });
+
+  test('the settings table documents no setting the app does not have', () => {
+    expect([...documented.keys()].filter((k) => !(k in SETTINGS))).toEqual([]);
+  });
+});
+
+describe('docs/compliance.md', () => {
+  const text = read(path.join(DOCS, 'compliance.md'));
+  // Rows of the acknowledgements table: a site and a rule id, each in backticks (the header row has neither).
+  const rows = tableRows(section(text, 'Acknowledgements')).filter(
+    (r) => /^`\w+`$/.test(r[0]) && /^`[^`]+`$/.test(r[1]),
+  );
+  const entries = Object.entries(ACKNOWLEDGEMENTS).flatMap(([site, list]) =>
+    (list as readonly Acknowledgement[]).map((a) => [`${site} ${a.ruleId}`, site, a] as const),
+  );
+
+  test.each(entries)('%s is in the table with its checklist item and its reason verbatim', (_n, site, a) => {
+    const row = rows.find((r) => r.includes(`\`${site}\``) && r.includes(`\`${a.ruleId}\``));
+    expect(row).toBeDefined();
+    // A dash marks a rule with no checklist item (template hygiene).
+    expect(row?.[2]).toBe(a.checklist ?? '—');
+    expect(row?.[3]).toBe(a.reason);
+  });
+
+  test('the table has one row per acknowledgement, and no other', () => {
+    expect(rows.length).toBe(entries.length);
+  });
+});
+
+describe('relative links', () => {
+  const links = MARKDOWN_FILES.flatMap((file) =>
+    [...withoutCodeBlocks(read(file)).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)]
+      .map((m) => m[1])
+      .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target))
+      .map((target) => [`${path.relative(ROOT, file)} -> ${target}`, file, target] as const),
+  );
+
+  test('the docs have links to check', () => {
+    expect(links.length).toBeGreaterThan(0);
+  });
+
+  test.each(links)('%s exists', (_name, file, target) => {
+    const [targetPath, anchor] = target.split('#');
+    const resolved = targetPath === '' ? file : path.resolve(path.dirname(file), decodeURI(targetPath));
+    expect(existsSync(resolved) ? resolved : `missing: ${resolved}`).toBe(resolved);
+    if (anchor && resolved.endsWith('.md') && statSync(resolved).isFile()) {
+      expect([...anchorsIn(read(resolved))]).toContain(anchor);
+    }
+  });
+});
+
+describe('docs/examples', () => {
+  const files = readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  const apps = new Map<string, { app?: App; error?: unknown }>();
+
+  beforeAll(() => {
+    // Each example is synthesized once, with its own compliance packs registered: synth throws on any finding.
+    for (const file of files) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const example = require(path.join(EXAMPLES, file)) as { buildApp?: (props?: AppProps) => App };
+      let app: App | undefined;
+      try {
+        if (typeof example.buildApp !== 'function') {
+          throw new Error(`${file} does not export buildApp()`);
+        }
+        app = example.buildApp({ context: CDK_JSON_CONTEXT });
+        app.synth();
+        apps.set(file, { app });
+      } catch (error) {
+        // Keep the app, if it was built: the pack test below then names the findings.
+        apps.set(file, { app, error });
+      }
+    }
+  });
+
+  test('there are examples', () => {
+    expect(files.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test.each(files)('%s builds an app that synthesizes', (file) => {
+    const result = apps.get(file);
+    expect(result?.error === undefined ? 'synthesized' : String(result.error)).toBe('synthesized');
+    expect(result?.app?.node.findAll().some((c) => Stack.isStack(c))).toBe(true);
+  });
+
+  test.each(files)('the stacks of %s have no finding from the four compliance packs', (file) => {
+    const app = apps.get(file)?.app;
+    if (app === undefined) {
+      throw new Error(`${file} built no app: ${String(apps.get(file)?.error)}`);
+    }
+    const packs: NagPack[] = [
+      new AwsSolutionsChecks(),
+      new HIPAASecurityChecks(),
+      new NIST80053R5Checks(),
+      new PCIDSS321Checks(),
+    ];
+    const stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+    const findings = stacks.flatMap((stack) =>
+      packs.flatMap((pack) =>
+        pack
+          .validateScope(stack)
+          .violations.map(
+            (v) =>
+              `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath ?? `${stack.stackName}/${r.resourceLogicalId}`).join(', ')}`,
+          ),
+      ),
+    );
+    expect(findings).toEqual([]);
+  });
+});
