@@ -11,7 +11,12 @@ import { defaultStack, EXAMPLE_CONFIG, testApp } from './support/app';
 const STATEFUL_LOGICAL_IDS: Record<string, string[]> = {
   'AWS::KMS::Key': ['AlertsKey9E1197AF', 'AppSecretsKey1EF2E610', 'LogKey3EBDB3E8'],
   'AWS::SecretsManager::Secret': ['AppCalendsoEncryptionKeyFB0E8DE5', 'AppNextauthSecret3A9E1A16'],
-  'AWS::Logs::LogGroup': ['AppLogGroupC72EEC8C', 'FirewallLogGroup62028669', 'NetworkFlowLogGroup4F8CEEEF'],
+  'AWS::Logs::LogGroup': [
+    'AppLogGroupC72EEC8C',
+    'FirewallLogGroup62028669',
+    'NetworkFlowLogGroup4F8CEEEF',
+    'VpcRestrictDefaultSGLogGroupFC7B6298',
+  ],
   'AWS::S3::Bucket': ['LoadBalancerAccessLogBucket0112F929', 'LoadBalancerAccessLogBucketLogs617CDE39'],
 };
 

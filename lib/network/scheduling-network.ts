@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -93,6 +93,8 @@ export class SchedulingNetwork extends Construct {
   /** Subnets of the database: no route to or from the internet. */
   public readonly dataSubnets: ec2.SubnetSelection;
 
+  private readonly cidr: string;
+
   constructor(scope: Construct, id: string, props: SchedulingNetworkProps = {}) {
     super(scope, id);
 
@@ -118,11 +120,18 @@ export class SchedulingNetwork extends Construct {
     );
     problems.retention('flowLogRetention', flowLogRetention);
     const cidr = props.cidr ?? DEFAULT_VPC_CIDR;
+    const longestPrefix = longestPrefixFor(availabilityZones.length);
     problems.check(
-      !Token.isUnresolved(cidr) && !/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(cidr),
-      `\`cidr\` must be an IPv4 range with a prefix between /16 and /24, got '${cidr}'`,
+      !Token.isUnresolved(cidr) &&
+        !(
+          /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) &&
+          prefixOf(cidr) >= 16 &&
+          prefixOf(cidr) <= longestPrefix
+        ),
+      `\`cidr\` must be an IPv4 range with a prefix between /16 and /${longestPrefix} (room for the three subnet tiers in ${availabilityZones.length} zones), got '${cidr}'`,
     );
     problems.throwIfAny(this);
+    this.cidr = cidr;
 
     const appSubnetType =
       natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
@@ -185,6 +194,8 @@ export class SchedulingNetwork extends Construct {
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
 
+    this.limitDefaultSecurityGroupLogs(flowLogRetention, encryptionKey);
+
     if (props.s3GatewayEndpoint ?? true) {
       this.vpc.addGatewayEndpoint('S3Endpoint', {
         service: ec2.GatewayVpcEndpointAwsService.S3,
@@ -194,6 +205,31 @@ export class SchedulingNetwork extends Construct {
     if (interfaceEndpoints) {
       this.addInterfaceEndpoints();
     }
+  }
+
+  /**
+   * The custom resource that empties the default security group runs a Lambda function whose log group
+   * Lambda would create with no retention; create it first, with the stack's retention and key (checklist C7).
+   */
+  private limitDefaultSecurityGroupLogs(retention: logs.RetentionDays, encryptionKey: kms.IKey): void {
+    const restrict = this.vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource');
+    const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    const handler = provider?.node.tryFindChild('Handler') as CfnResource | undefined;
+    if (!restrict || !handler) {
+      return;
+    }
+    // One provider function serves every VPC of the stack, so its log group is a stack-level singleton too.
+    const stack = Stack.of(this);
+    const id = 'VpcRestrictDefaultSGLogGroup';
+    const logGroup =
+      (stack.node.tryFindChild(id) as logs.LogGroup | undefined) ??
+      new logs.LogGroup(stack, id, {
+        logGroupName: `/aws/lambda/${handler.ref}`,
+        retention,
+        encryptionKey,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    restrict.node.addDependency(logGroup);
   }
 
   private addInterfaceEndpoints(): void {
@@ -211,11 +247,27 @@ export class SchedulingNetwork extends Construct {
         // Reachable from inside the VPC only, on HTTPS only.
         open: false,
       });
-      endpoint.connections.allowFrom(
-        ec2.Peer.ipv4(this.vpc.vpcCidrBlock),
-        ec2.Port.tcp(443),
-        'HTTPS from the VPC',
-      );
+      // The literal range, not the VPC's CIDR attribute: rule checkers cannot judge a value known only at deploy.
+      endpoint.connections.allowFrom(ec2.Peer.ipv4(this.cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
     }
   }
+}
+
+function prefixOf(cidr: string): number {
+  return Number(cidr.split('/')[1]);
+}
+
+/**
+ * The longest VPC prefix that still holds the three tiers in `zones` zones, allocated the way the VPC does:
+ * in tier order, each subnet aligned to its own size.
+ */
+function longestPrefixFor(zones: number): number {
+  let next = 0;
+  for (const mask of [PUBLIC_SUBNET_CIDR_MASK, PRIVATE_SUBNET_CIDR_MASK, ISOLATED_SUBNET_CIDR_MASK]) {
+    const size = 2 ** (32 - mask);
+    for (let i = 0; i < zones; i++) {
+      next = Math.ceil(next / size) * size + size;
+    }
+  }
+  return 32 - Math.ceil(Math.log2(next));
 }

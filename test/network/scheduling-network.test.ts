@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { SchedulingNetwork } from '../../lib';
 import { testStack } from '../support/app';
 
@@ -97,7 +98,7 @@ describe('SchedulingNetwork', () => {
       template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 0);
     });
 
-    test('interface endpoints on request, HTTPS from the VPC only', () => {
+    test('interface endpoints on request, HTTPS from the VPC range only, and still compliant', () => {
       const stack = testStack();
       new SchedulingNetwork(stack, 'Network', { interfaceEndpoints: true, natGateways: 0 });
       const t = Template.fromStack(stack);
@@ -107,11 +108,34 @@ describe('SchedulingNetwork', () => {
         4,
       );
       t.resourceCountIs('AWS::EC2::NatGateway', 0);
-      t.hasResourceProperties('AWS::EC2::SecurityGroup', {
-        SecurityGroupIngress: [
-          Match.objectLike({ FromPort: 443, ToPort: 443, CidrIp: { 'Fn::GetAtt': Match.anyValue() } }),
-        ],
+      t.resourcePropertiesCountIs(
+        'AWS::EC2::SecurityGroup',
+        { SecurityGroupIngress: [Match.objectLike({ FromPort: 443, ToPort: 443, CidrIp: '10.20.0.0/16' })] },
+        4,
+      );
+      for (const pack of [
+        new AwsSolutionsChecks(),
+        new HIPAASecurityChecks(),
+        new NIST80053R5Checks(),
+        new PCIDSS321Checks(),
+      ]) {
+        expect(pack.validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
+      }
+    });
+  });
+
+  describe('default security group custom resource', () => {
+    test('logs into a log group made beforehand, with retention and key', () => {
+      const logGroups = template.findResources('AWS::Logs::LogGroup', {
+        Properties: {
+          LogGroupName: {
+            'Fn::Join': ['', ['/aws/lambda/', { Ref: Match.stringLikeRegexp('CustomVpcRestrictDefaultSG') }]],
+          },
+        },
       });
+      const [id] = Object.keys(logGroups);
+      expect(logGroups[id].Properties).toMatchObject({ RetentionInDays: 90, KmsKeyId: expect.anything() });
+      template.hasResource('Custom::VpcRestrictDefaultSG', { DependsOn: Match.arrayWith([id]) });
     });
   });
 
@@ -150,6 +174,13 @@ describe('SchedulingNetwork', () => {
       expect(() => new SchedulingNetwork(testStack(), 'N', { cidr: '10.0.0.0/8' })).toThrow(
         /`cidr`.*got '10.0.0.0\/8'/,
       );
+    });
+
+    test('throws when the CIDR cannot hold the subnet tiers of the zones', () => {
+      expect(() => new SchedulingNetwork(testStack(), 'N', { cidr: '10.0.0.0/21' })).toThrow(
+        /`cidr` must be an IPv4 range with a prefix between \/16 and \/20 \(room for the three subnet tiers in 2 zones\), got '10.0.0.0\/21'/,
+      );
+      expect(() => new SchedulingNetwork(testStack(), 'N', { cidr: '10.0.0.0/20' })).not.toThrow();
     });
 
     test('reports every problem at once, with the construct path', () => {
