@@ -18,7 +18,6 @@ import {
   summarizeValidationReport,
   SecureSchedulingError,
   SecureSchedulingStack,
-  SETTINGS,
   stackPropsFromConfig,
 } from '../lib';
 
@@ -38,9 +37,8 @@ function main(): void {
   const app = new App();
   const configFile = app.node.tryGetContext('config') as string | undefined;
   const fromFile = readJson(configFile ?? EXAMPLE_CONFIG);
-  const fromContext = Object.fromEntries(
-    Object.keys(SETTINGS).map((key) => [key, app.node.tryGetContext(key)]),
-  );
+  // All context, so that a misspelt `-c` key is reported rather than silently ignored.
+  const fromContext: Record<string, unknown> = app.node.getAllContext();
   const config = parseConfig(fromFile, fromContext);
 
   console.error(

@@ -1,5 +1,6 @@
-import { Stack, StackProps, CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -50,6 +51,13 @@ export interface SecureSchedulingStackProps extends StackProps {
   readonly maxCount?: number;
   /** Load balancer health check path. @default - the app's */
   readonly healthCheckPath?: string;
+  /**
+   * More environment values for the app from existing secrets, e.g. `{ DATABASE_URL: ecs.Secret.fromSecretsManager(s) }`.
+   * @default - none
+   */
+  readonly appSecrets?: Record<string, ecs.Secret>;
+  /** TCP ports the app may connect out to, anywhere (e.g. 587 for SMTP). @default [443] */
+  readonly egressPorts?: number[];
 
   /** NAT gateways. @default - one per availability zone */
   readonly natGateways?: number;
@@ -150,6 +158,8 @@ export class SecureSchedulingStack extends Stack {
       hostedZone,
       certificate,
       sslPolicy: props.sslPolicy,
+      // Access logs are kept as long as the other operational logs (checklist C7).
+      accessLogExpiration: logRetention === undefined ? undefined : Duration.days(logRetention),
     });
 
     this.firewall = new WebFirewall(this, 'Firewall', {
@@ -174,6 +184,8 @@ export class SecureSchedulingStack extends Stack {
       desiredCount: props.desiredCount,
       maxCount: props.maxCount,
       healthCheckPath: props.healthCheckPath,
+      secrets: props.appSecrets,
+      egressPorts: props.egressPorts,
       logRetention,
       logEncryptionKey: this.logEncryptionKey.key,
     });

@@ -1,4 +1,3 @@
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { CALCOM_DEFAULT_IMAGE, DEFAULT_CONTAINER_USER } from '../private/defaults';
 
 /** A secret the construct generates in Secrets Manager and hands to the container as an environment variable. */
@@ -16,9 +15,11 @@ export interface GeneratedSecret {
 export interface SchedulingAppDefinition {
   /** Short name used in descriptions and log stream prefixes. */
   readonly name: string;
-  /** The image, pinned to a version or digest (never `latest`). */
-  readonly image: ecs.ContainerImage;
-  /** Image reference as text, used to refuse unpinned images at synth. */
+  /**
+   * The image, pinned to a version tag or digest (never `latest`). An Amazon ECR reference
+   * (`<account>.dkr.ecr.<region>.amazonaws.com/<name>:<tag>` or `@sha256:...`) gets pull access granted for that
+   * repository only; any other registry must be public.
+   */
   readonly imageReference: string;
   /** Port the app listens on for plain HTTP inside the VPC. */
   readonly containerPort: number;
@@ -96,7 +97,6 @@ export class SchedulingApp {
     const image = options.image ?? CALCOM_DEFAULT_IMAGE;
     return {
       name: 'calcom',
-      image: ecs.ContainerImage.fromRegistry(image),
       imageReference: image,
       containerPort: 3000,
       environment: {
@@ -125,7 +125,6 @@ export class SchedulingApp {
   public static container(options: ContainerAppOptions): SchedulingAppDefinition {
     return {
       name: options.name,
-      image: ecs.ContainerImage.fromRegistry(options.image),
       imageReference: options.image,
       containerPort: options.containerPort,
       environment: options.environment ?? {},

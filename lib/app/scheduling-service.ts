@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy, Size, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -131,6 +132,13 @@ export interface SchedulingServiceProps {
   readonly secretsEncryptionKey?: kms.IKey;
 
   /**
+   * TCP ports the tasks may open connections to, anywhere (checklist C8). Add 587 or 465 for an SMTP server
+   * outside the VPC; the database port is opened to the database alone by the data tier.
+   * @default [443]
+   */
+  readonly egressPorts?: number[];
+
+  /**
    * Mount the root file system read-write. Only for images that must write outside their scratch paths;
    * reported by the checklist.
    * @default false
@@ -164,6 +172,8 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
   public readonly connections: ec2.Connections;
   /** Autoscaling of the task count. */
   public readonly scaling: ecs.ScalableTaskCount;
+  /** Tasks that run at the least (the autoscaling minimum). */
+  public readonly minTaskCount: number;
 
   constructor(scope: Construct, id: string, props: SchedulingServiceProps) {
     super(scope, id);
@@ -177,6 +187,7 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
     const requestsPerTarget = props.requestsPerTarget ?? DEFAULT_REQUESTS_PER_TARGET;
     const healthCheckPath = props.healthCheckPath ?? app.healthCheckPath;
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
+    const egressPorts = props.egressPorts ?? [443];
     validate(this, props, {
       cpu,
       memoryLimitMiB,
@@ -186,6 +197,7 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
       requestsPerTarget,
       healthCheckPath,
       logRetention,
+      egressPorts,
     });
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -244,8 +256,17 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
     }
     this.secrets = secrets;
 
+    const ecrImage = parseEcrReference(app.imageReference);
     this.container = this.taskDefinition.addContainer('App', {
-      image: app.image,
+      image: ecrImage
+        ? ecs.ContainerImage.fromEcrRepository(
+            ecr.Repository.fromRepositoryAttributes(this, 'ImageRepository', {
+              repositoryName: ecrImage.repositoryName,
+              repositoryArn: `arn:${Stack.of(this).partition}:ecr:${ecrImage.region}:${ecrImage.account}:repository/${ecrImage.repositoryName}`,
+            }),
+            ecrImage.tagOrDigest,
+          )
+        : ecs.ContainerImage.fromRegistry(app.imageReference),
       essential: true,
       memoryLimitMiB,
       user: app.user,
@@ -270,6 +291,9 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
     if (Object.keys(app.environment).length > 0) {
       acknowledge(this.taskDefinition, 'appEnvironment');
     }
+    if (ecrImage) {
+      acknowledge(this.taskDefinition.obtainExecutionRole(), 'ecrAuthorizationToken');
+    }
     // No Linux capabilities beyond what the app needs: none, since it binds an unprivileged port.
     this.container.linuxParameters?.dropCapabilities(ecs.Capability.ALL);
     app.writablePaths.forEach((path, i) => {
@@ -283,8 +307,15 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
       description: `${app.name} tasks: in from the load balancer on the app port only; out on HTTPS only`,
       allowAllOutbound: false,
     });
-    // Calendar, mail and video integrations are HTTPS APIs; nothing else leaves the app (checklist C8).
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS and calendar APIs');
+    // Calendar, mail and video integrations are HTTPS APIs; nothing else leaves the app (checklist C8) unless
+    // named in `egressPorts` (for example SMTP submission on 587).
+    for (const port of egressPorts) {
+      securityGroup.addEgressRule(
+        ec2.Peer.anyIpv4(),
+        ec2.Port.tcp(port),
+        port === 443 ? 'HTTPS to AWS and calendar APIs' : `Port ${port}, named in egressPorts`,
+      );
+    }
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
@@ -323,6 +354,7 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
       },
     });
 
+    this.minTaskCount = desiredCount;
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: desiredCount, maxCapacity: maxCount });
     this.scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: cpuTargetPercent });
     this.scaling.scaleOnRequestCount('RequestScaling', {
@@ -341,6 +373,7 @@ interface ResolvedSizes {
   readonly requestsPerTarget: number;
   readonly healthCheckPath: string;
   readonly logRetention: logs.RetentionDays;
+  readonly egressPorts: readonly number[];
 }
 
 function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSizes): void {
@@ -368,6 +401,20 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
   );
   problems.retention('logRetention', v.logRetention);
   problems.range('app.containerPort', props.app.containerPort, 1024, 65535);
+  const badPorts = v.egressPorts.filter((p) => !Number.isInteger(p) || p < 1 || p > 65535);
+  problems.check(
+    badPorts.length > 0,
+    `\`egressPorts\` must hold TCP ports between 1 and 65535, got ${badPorts.join(', ')}`,
+  );
+  problems.check(
+    v.egressPorts.length === 0,
+    '`egressPorts` must name at least 443: the app pulls its image and reads its secrets over HTTPS',
+  );
+  const looksSecret = Object.keys(props.app.environment).filter((n) => SECRET_NAME.test(n));
+  problems.check(
+    looksSecret.length > 0,
+    `\`app.environment\` must not carry ${looksSecret.join(', ')}: the name says secret, so pass it in \`secrets\` (Secrets Manager), never as a plain value`,
+  );
   const image = props.app.imageReference;
   problems.check(
     !Token.isUnresolved(image) && !isPinned(image),
@@ -391,6 +438,25 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
   );
   problems.add(...tlsVerificationProblems(props.app.environment, 'app.environment'));
   problems.throwIfAny(scope);
+}
+
+/** Environment variable names that say they hold a secret. */
+const SECRET_NAME =
+  /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|ENCRYPTION_KEY|CREDENTIALS?)$/i;
+
+/** The parts of an Amazon ECR image reference, or undefined for any other registry. */
+function parseEcrReference(
+  image: string,
+): { account: string; region: string; repositoryName: string; tagOrDigest: string } | undefined {
+  const match =
+    /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._\/-]*)(?::([\w][\w.-]{0,127})|@(sha256:[0-9a-f]{64}))$/.exec(
+      image,
+    );
+  if (!match) {
+    return undefined;
+  }
+  const [, account, region, repositoryName, tag, digest] = match;
+  return { account, region, repositoryName, tagOrDigest: tag ?? digest };
 }
 
 /** An image reference with a digest, or a tag that is not `latest`. */

@@ -16,7 +16,8 @@ export interface ServiceAlarmsProps {
 
 /**
  * Alarms that tell the operators the app is down or failing, before its users do: unhealthy tasks behind the
- * load balancer, and server errors from the app or from the load balancer itself.
+ * load balancer, server errors from the app or from the load balancer itself, and fewer running tasks than the
+ * minimum.
  */
 export class ServiceAlarms extends Construct {
   /** Some registered tasks fail their health checks. */
@@ -25,6 +26,8 @@ export class ServiceAlarms extends Construct {
   public readonly targetServerErrors: cloudwatch.Alarm;
   /** The load balancer answers 5xx itself (no healthy task, timeouts). */
   public readonly loadBalancerServerErrors: cloudwatch.Alarm;
+  /** Fewer tasks run than the service's minimum, even with no traffic to notice it. */
+  public readonly tooFewTasks: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
@@ -62,7 +65,30 @@ export class ServiceAlarms extends Construct {
       evaluationPeriods: 5,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.unhealthyTargets, this.targetServerErrors, this.loadBalancerServerErrors]) {
+    // Container Insights counts running tasks even when no request arrives to fail.
+    this.tooFewTasks = new cloudwatch.Alarm(this, 'TooFewTasks', {
+      alarmDescription: `Fewer than ${props.service.minTaskCount} app tasks have been running for 3 minutes.`,
+      metric: new cloudwatch.Metric({
+        namespace: 'ECS/ContainerInsights',
+        metricName: 'RunningTaskCount',
+        dimensionsMap: {
+          ClusterName: props.service.cluster.clusterName,
+          ServiceName: props.service.service.serviceName,
+        },
+        period,
+        statistic: cloudwatch.Stats.MINIMUM,
+      }),
+      threshold: props.service.minTaskCount,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    for (const alarm of [
+      this.unhealthyTargets,
+      this.targetServerErrors,
+      this.loadBalancerServerErrors,
+      this.tooFewTasks,
+    ]) {
       props.alerts.notify(alarm);
     }
   }

@@ -50,6 +50,9 @@ export class LogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: LogBucketProps = {}) {
     super(scope, id);
+    // Grant S3 log delivery through the bucket policy, never through ACLs (which stay disabled), whatever
+    // feature flags the app sets: older flag sets would otherwise demand ACLs and fail.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
     const expiration = props.expiration ?? DEFAULT_LOG_BUCKET_EXPIRATION;
     const problems = new Problems();

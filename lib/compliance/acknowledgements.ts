@@ -1,7 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
-/** An item of the security checklist (see docs/security-checklist.md). */
+/** An item of the security checklist (see docs/architecture.md#the-security-checklist). */
 export type ChecklistItem = 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7' | 'C8' | 'C9' | 'C10';
 
 /** One acknowledged finding: the rule, why it does not apply or is accepted, and what it waives. */
@@ -76,7 +76,17 @@ export const ACKNOWLEDGEMENTS = {
       ruleId: 'AwsSolutions-ECS2',
       checklist: 'C2',
       reason:
-        'The environment holds only non-secret settings (public URL, telemetry off, runtime mode). Every secret reaches the container from Secrets Manager through the ECS secrets mechanism, and the construct refuses at synth any environment variable named like a generated or passed secret and any setting that turns certificate verification off.',
+        'The environment holds only non-secret settings (public URL, telemetry off, runtime mode). Every secret reaches the container from Secrets Manager through the ECS secrets mechanism, and the construct refuses at synth any environment variable whose name is that of a secret or ends like one (…SECRET, …PASSWORD, …TOKEN, …API_KEY and the like) and any setting that turns certificate verification off.',
+    },
+  ],
+
+  /** The execution role of tasks whose image is in Amazon ECR. */
+  ecrAuthorizationToken: [
+    {
+      ruleId: 'AwsSolutions-IAM5[Resource::*]',
+      checklist: 'C3',
+      reason:
+        'ecr:GetAuthorizationToken is the only action on "*": it supports no resource-level permissions, and it only returns a login token. Pulling layers and manifests (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability) is granted on the one repository of the app image.',
     },
   ],
 

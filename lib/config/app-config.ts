@@ -3,7 +3,7 @@ import { SchedulingApp } from '../app/scheduling-app';
 import { SecureSchedulingError } from '../errors';
 import { OptionalManagedRuleGroup } from '../ingress/web-firewall';
 import { EMAIL_ADDRESS, HTTPS_URL } from '../private/formats';
-import { CALCOM_DEFAULT_IMAGE, DEFAULT_SSL_POLICY } from '../private/defaults';
+import { CALCOM_DEFAULT_IMAGE, DEFAULT_SSL_POLICY, MAX_LOG_RETENTION_DAYS } from '../private/defaults';
 import { SecureSchedulingStackProps } from '../secure-scheduling-stack';
 
 /**
@@ -37,9 +37,10 @@ export interface SchedulingConfig {
   readonly logRetentionDays?: number;
   readonly alertEmails?: string[];
   readonly alertHttpsEndpoints?: string[];
+  readonly egressPorts?: number[];
 }
 
-type Kind = 'string' | 'integer' | 'boolean' | 'string-list';
+type Kind = 'string' | 'integer' | 'boolean' | 'string-list' | 'integer-list';
 
 /** Every setting, its kind and a one-line description (the source of docs/configuration.md's table). */
 export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; description: string }>> = {
@@ -87,6 +88,10 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
   logRetentionDays: { kind: 'integer', description: 'days flow, WAF and app logs are kept' },
   alertEmails: { kind: 'string-list', description: 'email addresses that receive alerts' },
   alertHttpsEndpoints: { kind: 'string-list', description: 'https:// webhooks that receive alerts' },
+  egressPorts: {
+    kind: 'integer-list',
+    description: 'TCP ports the app may connect out to (443 always; 587 for SMTP)',
+  },
 };
 
 /** Construct props whose setting has another name, so errors raised by the constructs name what users type. */
@@ -112,8 +117,9 @@ export function inSettingTerms(message: string): string {
   });
 }
 
+/** Retention periods CloudWatch Logs offers, up to the ceiling the constructs accept (checklist C7). */
 const RETENTION_VALUES = Object.values(logs.RetentionDays).filter(
-  (v): v is number => typeof v === 'number' && v !== logs.RetentionDays.INFINITE,
+  (v): v is number => typeof v === 'number' && v <= MAX_LOG_RETENTION_DAYS,
 );
 
 /** Error for a bad setting: each problem is one line naming the setting. */
@@ -144,7 +150,13 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
   for (const [key, value] of Object.entries(merged)) {
     const setting = SETTINGS[key as keyof SchedulingConfig];
     if (!setting) {
-      continue; // other context keys (feature flags, `config`) are not settings
+      // Feature flags and the CDK's own keys hold a ':' or '/'; `config` names the settings file.
+      if (!/[:/]/.test(key) && key !== 'config') {
+        problems.push(
+          `\`${key}\` is not a setting${suggest(key)}; settings are listed in docs/configuration.md`,
+        );
+      }
+      continue;
     }
     const converted = convert(setting.kind, value);
     if (converted === undefined) {
@@ -306,6 +318,7 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     logRetention: cfg.logRetentionDays as logs.RetentionDays | undefined,
     alertEmails: cfg.alertEmails,
     alertHttpsEndpoints: cfg.alertHttpsEndpoints,
+    egressPorts: cfg.egressPorts,
   };
 }
 
@@ -327,6 +340,8 @@ function describeKind(kind: Kind): string {
       return 'true or false';
     case 'string-list':
       return 'a list of strings (JSON array, or comma-separated on the command line)';
+    case 'integer-list':
+      return 'a list of whole numbers (JSON array, or comma-separated on the command line)';
   }
 }
 
@@ -361,5 +376,42 @@ function convert(kind: Kind, value: unknown): unknown {
           .filter((v) => v !== '');
       }
       return undefined;
+    case 'integer-list': {
+      const items = convert('string-list', Array.isArray(value) ? value.map(String) : value) as
+        string[] | undefined;
+      const numbers = items?.map((item) => convert('integer', item) as number | undefined);
+      return numbers && numbers.every((n) => n !== undefined) ? numbers : undefined;
+    }
   }
+}
+
+/** "; did you mean 'x'?" for the setting closest to a misspelt key, when one is close. */
+function suggest(key: string): string {
+  const lower = key.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const name of Object.keys(SETTINGS)) {
+    const distance = editDistance(lower, name.toLowerCase());
+    if (!best || distance < best.distance) {
+      best = { name, distance };
+    }
+  }
+  return best && best.distance <= Math.max(2, Math.floor(key.length / 4))
+    ? `; did you mean '${best.name}'?`
+    : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

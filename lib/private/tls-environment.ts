@@ -20,7 +20,7 @@ const VERIFICATION_OFF: readonly VerificationOff[] = [
   {
     name: 'PGSSLMODE',
     refuse: (v) => WEAK_PG_SSL_MODES.includes(v.trim().toLowerCase()),
-    why: 'it lets the database connection fall back to plain text or skip certificate checks (use require, verify-ca or verify-full)',
+    why: 'it lets the database connection fall back to plain text or skip certificate checks (use verify-full)',
   },
   { name: 'SSL_VERIFY', refuse: falsy, why: 'it turns certificate verification off' },
   {
@@ -61,7 +61,7 @@ export function tlsVerificationProblems(
       problems.push(`\`${prop}.${name}\` is '${value}': refused because ${rule.why}`);
     } else if (WEAK_SSLMODE_IN_URL.test(value)) {
       problems.push(
-        `\`${prop}.${name}\` sets a weak sslmode in a connection string: refused because it allows plain-text or unverified database connections (use sslmode=require, verify-ca or verify-full)`,
+        `\`${prop}.${name}\` sets a weak sslmode in a connection string: refused because it allows plain-text or unverified database connections (use sslmode=verify-full)`,
       );
     }
   }
