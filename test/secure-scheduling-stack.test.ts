@@ -122,6 +122,16 @@ describe('SecureSchedulingStack', () => {
       }
     });
 
+    test('one alarm watches the running task count, so a dead service is noticed without traffic', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'ECS/ContainerInsights',
+        MetricName: 'RunningTaskCount',
+        Threshold: 2,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+    });
+
     test('only this account may use the topic key for alarms and events', () => {
       template.hasResourceProperties('AWS::KMS::Key', {
         KeyPolicy: {
@@ -132,6 +142,16 @@ describe('SecureSchedulingStack', () => {
             }),
           ]),
         },
+      });
+    });
+  });
+
+  describe('log retention', () => {
+    test('one setting limits the log groups and the access log bucket alike', () => {
+      const t = Template.fromStack(defaultStack({ logRetentionDays: 30, stackName: 'ShortLogs' }));
+      t.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+      t.allResourcesProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] },
       });
     });
   });

@@ -359,30 +359,38 @@ function convert(kind: Kind, value: unknown): unknown {
       if (value === 'false') return false;
       return undefined;
     case 'string-list':
-      if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
-        return value.map((v) => v.trim());
-      if (typeof value === 'string') {
-        const trimmed = value.trim();
-        if (trimmed.startsWith('[')) {
-          try {
-            return convert(kind, JSON.parse(trimmed));
-          } catch {
-            return undefined;
-          }
-        }
-        return trimmed
-          .split(',')
-          .map((v) => v.trim())
-          .filter((v) => v !== '');
-      }
-      return undefined;
     case 'integer-list': {
-      const items = convert('string-list', Array.isArray(value) ? value.map(String) : value) as
-        string[] | undefined;
-      const numbers = items?.map((item) => convert('integer', item) as number | undefined);
-      return numbers && numbers.every((n) => n !== undefined) ? numbers : undefined;
+      const list = listOf(value);
+      const itemKind = kind === 'string-list' ? 'string' : 'integer';
+      const items = list?.map((item) =>
+        kind === 'string-list' && typeof item !== 'string' ? undefined : convert(itemKind, item),
+      );
+      return items && items.every((item) => item !== undefined) ? items : undefined;
     }
   }
+}
+
+/** A JSON array as such or as text, or comma-separated text (as `-c key=a,b` gives it). */
+function listOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) {
+    return value;
+  }
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const trimmed = value.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      return Array.isArray(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return trimmed
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** "; did you mean 'x'?" for the setting closest to a misspelt key, when one is close. */

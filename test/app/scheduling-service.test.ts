@@ -2,7 +2,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import {
+  recordedAcknowledgements,
   SchedulingApp,
   SchedulingAppDefinition,
   SchedulingNetwork,
@@ -223,6 +225,58 @@ describe('SchedulingService', () => {
     });
   });
 
+  describe('an image in Amazon ECR', () => {
+    let ecrTemplate: Template;
+    let ecrStack: Stack;
+
+    beforeAll(() => {
+      const app = SchedulingApp.calCom({
+        publicUrl: 'https://schedule.example.com',
+        image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/calcom@sha256:${'b'.repeat(64)}`,
+      });
+      ecrStack = build({ app, egressPorts: [443, 587] }).stack;
+      ecrTemplate = Template.fromStack(ecrStack);
+    });
+
+    test('is pulled by digest with access to its own repository only', () => {
+      ecrTemplate.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('ExecutionRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+              Effect: 'Allow',
+              Resource: 'arn:aws:ecr:eu-west-1:123456789012:repository/calcom',
+            },
+            { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+          ]),
+        },
+      });
+      const image = Object.values(ecrTemplate.findResources('AWS::ECS::TaskDefinition'))[0].Properties
+        .ContainerDefinitions[0].Image;
+      expect(JSON.stringify(image)).toContain(`/calcom@sha256:${'b'.repeat(64)}`);
+    });
+
+    test('the token action on "*" is the one acknowledged finding, and only on the execution role', () => {
+      const report = new AwsSolutionsChecks().validateScope(ecrStack);
+      expect(report.violations).toEqual([]);
+      const acknowledged = recordedAcknowledgements(ecrStack).filter(
+        (a) => a.ruleId === 'AwsSolutions-IAM5[Resource::*]',
+      );
+      expect(acknowledged.map((a) => a.constructPath)).toEqual(['Test/App/ExecutionRole']);
+    });
+
+    test('egress opens exactly the named ports', () => {
+      ecrTemplate.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        GroupDescription: Match.stringLikeRegexp('^calcom tasks'),
+        SecurityGroupEgress: [
+          Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 }),
+          Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 587, ToPort: 587 }),
+        ],
+      });
+    });
+  });
+
   describe('any container image', () => {
     test('runs with its own port, user and writable paths, and no secrets key when it needs no secrets', () => {
       const app = SchedulingApp.container({
@@ -278,6 +332,22 @@ describe('SchedulingService', () => {
       expect(() =>
         build(withApp({ environment: { ...CALCOM.environment, NEXTAUTH_SECRET: 'hunter2' } })),
       ).toThrow(/`app.environment` must not set NEXTAUTH_SECRET: they are secrets/);
+    });
+
+    test.each(['SMTP_PASSWORD', 'GITHUB_TOKEN', 'STRIPE_API_KEY', 'aws_secret_access_key'])(
+      'throws when %s, a name that says secret, is a plain environment value',
+      (name) => {
+        expect(() => build(withApp({ environment: { ...CALCOM.environment, [name]: 'x' } }))).toThrow(
+          new RegExp(`\`app.environment\` must not carry ${name}: the name says secret`),
+        );
+      },
+    );
+
+    test('throws when an egress port is out of range or none is named', () => {
+      expect(() => build({ egressPorts: [443, 70000] })).toThrow(
+        /`egressPorts` must hold TCP ports between 1 and 65535, got 70000/,
+      );
+      expect(() => build({ egressPorts: [] })).toThrow(/`egressPorts` must name at least 443/);
     });
 
     test('throws when the app would run as root', () => {

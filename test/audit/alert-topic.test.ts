@@ -1,5 +1,5 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { AlertTopic, LogBucket } from '../../lib';
 import { testStack } from '../support/app';
 
@@ -40,6 +40,27 @@ describe('LogBucket', () => {
       .Rules[0];
     expect(rule.ExpirationInDays).toBe(14);
     expect(rule.Transitions).toBeUndefined();
+  });
+
+  test('delivers server access logs through the bucket policy even in an app without the feature flag', () => {
+    const stack = new Stack(new App(), 'NoFlags');
+    const target = new LogBucket(stack, 'Target');
+    new LogBucket(stack, 'Source', { serverAccessLogsBucket: target.bucket });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+          }),
+        ]),
+      },
+    });
+    t.allResourcesProperties('AWS::S3::Bucket', {
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
   });
 
   test('throws when expiration is zero', () => {

@@ -111,6 +111,8 @@ describe('parseConfig', () => {
       ],
       ['blockedCountries', '[]', []],
       ['domainName', '  book.example.org ', 'book.example.org'],
+      ['egressPorts', '443, 587', [443, 587]],
+      ['egressPorts', '[443]', [443]],
     ])('converts %s=%j', (key, value, expected) => {
       const config = parseConfig(EXAMPLE_CONFIG, { [key]: value }) as unknown as Record<string, unknown>;
       expect(config[key]).toEqual(expected);
@@ -122,6 +124,7 @@ describe('parseConfig', () => {
       ['interfaceEndpoints', 'yes'],
       ['managedRuleGroups', '["AWSManagedRulesLinuxRuleSet"'],
       ['managedRuleGroups', '[1, 2]'],
+      ['egressPorts', '443,smtp'],
     ])('throws when %s=%j is not of the setting kind', (key, value) => {
       expect(configErrorOf(EXAMPLE_CONFIG, { [key]: value }).problems).toEqual([
         lineNaming(key, JSON.stringify(value)),
@@ -139,6 +142,18 @@ describe('parseConfig', () => {
       });
       expect(config).toEqual(parseConfig(EXAMPLE_CONFIG));
       expect(config).not.toHaveProperty('config');
+    });
+
+    test('throws when a key is a misspelt setting, suggesting the setting', () => {
+      expect(configErrorOf(EXAMPLE_CONFIG, { rateLimt: '5' }).problems).toEqual([
+        "`rateLimt` is not a setting; did you mean 'rateLimit'?; settings are listed in docs/configuration.md",
+      ]);
+    });
+
+    test('throws when a key is no setting at all, without a far-fetched suggestion', () => {
+      expect(configErrorOf({ ...EXAMPLE_CONFIG, favouriteColour: 'blue' }).problems).toEqual([
+        '`favouriteColour` is not a setting; settings are listed in docs/configuration.md',
+      ]);
     });
   });
 
