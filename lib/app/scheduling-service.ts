@@ -14,6 +14,7 @@ import {
   DEFAULT_CPU,
   DEFAULT_CPU_TARGET_PERCENT,
   DEFAULT_DESIRED_COUNT,
+  DEFAULT_EGRESS_PORTS,
   DEFAULT_HEALTH_CHECK_GRACE,
   DEFAULT_HEALTH_CHECK_INTERVAL,
   DEFAULT_LOG_RETENTION,
@@ -187,7 +188,7 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
     const requestsPerTarget = props.requestsPerTarget ?? DEFAULT_REQUESTS_PER_TARGET;
     const healthCheckPath = props.healthCheckPath ?? app.healthCheckPath;
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
-    const egressPorts = props.egressPorts ?? [443];
+    const egressPorts = props.egressPorts ?? [...DEFAULT_EGRESS_PORTS];
     validate(this, props, {
       cpu,
       memoryLimitMiB,

@@ -87,6 +87,8 @@ export const MAX_RATE_LIMIT = 2_000_000_000;
 export const WAF_REDACTED_HEADERS: readonly string[] = ['authorization', 'cookie'];
 
 // ---- App (checklist C4, C5, C8) ----
+/** Ports the app may connect out to: HTTPS only (AWS APIs, calendar and video integrations), checklist C8. */
+export const DEFAULT_EGRESS_PORTS: readonly number[] = [443];
 export const DEFAULT_CPU = 1024;
 export const DEFAULT_MEMORY_MIB = 2048;
 export const DEFAULT_DESIRED_COUNT = 2;
