@@ -106,6 +106,8 @@ export class SchedulingApp {
         CALCOM_TELEMETRY_DISABLED: '1',
         NEXT_TELEMETRY_DISABLED: '1',
         NODE_ENV: 'production',
+        // The root file system is read-only: tools that keep caches under $HOME (yarn, npm) use the scratch volume.
+        HOME: '/tmp',
       },
       generatedSecrets: {
         NEXTAUTH_SECRET: { length: 48, description: 'Signs Cal.com session tokens (NEXTAUTH_SECRET)' },
