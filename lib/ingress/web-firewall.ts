@@ -173,15 +173,7 @@ export class WebFirewall extends Construct {
         statement: { geoMatchStatement: { countryCodes: props.blockedCountries } },
       });
     }
-    // Reputation lists first: they are cheap and drop known-bad sources before any deeper inspection.
-    const managed = [...DEFAULT_MANAGED_RULE_GROUPS, ...(props.additionalManagedRuleGroups ?? [])];
-    for (const name of managed) {
-      addRule({
-        name,
-        overrideAction: { none: {} },
-        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      });
-    }
+    // Rate limits before the managed rule groups, so that every request a client sends counts towards its limit.
     addRule({
       name: 'RateLimitSensitivePaths',
       action: { block: {} },
@@ -210,6 +202,17 @@ export class WebFirewall extends Construct {
         rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
       },
     });
+
+    // Of the managed groups, the reputation lists come first: they are cheap and drop known-bad sources
+    // before any deeper inspection.
+    const managed = [...DEFAULT_MANAGED_RULE_GROUPS, ...(props.additionalManagedRuleGroups ?? [])];
+    for (const name of managed) {
+      addRule({
+        name,
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      });
+    }
 
     this.webAcl = new wafv2.CfnWebACL(this, 'Resource', {
       scope: 'REGIONAL',

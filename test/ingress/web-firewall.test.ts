@@ -77,6 +77,16 @@ describe('WebFirewall', () => {
       expect(paths).toEqual(expect.arrayContaining(['/auth/', '/api/auth/', '/api/book/']));
     });
 
+    test('counts every request against the rate limits before the managed groups can end its evaluation', () => {
+      const names = rules.map((r) => r.Name);
+      const lastRateRule = Math.max(
+        names.indexOf('RateLimitPerIp'),
+        names.indexOf('RateLimitSensitivePaths'),
+      );
+      const firstManaged = rules.findIndex((r) => r.Statement.ManagedRuleGroupStatement);
+      expect(lastRateRule).toBeLessThan(firstManaged);
+    });
+
     test('publishes CloudWatch metrics and samples for every rule and the ACL', () => {
       expect(
         rules.every(
