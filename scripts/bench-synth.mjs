@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// Synth-time budget check: wall time of complete `cdk synth` runs of the default app (every compliance pack
+// and report) against a plain hand-written CDK app of the same shape (bench/plain-app.ts).
+//
+//   npm run bench [-- --runs N] [--max-ratio X] [--json] [--ours-app "<command>"]
+//
+// Exit 0 when the ratio of medians is within the budget, 1 when over it, 2 when an app fails to synth (its
+// stderr tail is printed) or the arguments are wrong.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CDK = join(ROOT, 'node_modules', '.bin', 'cdk');
+const BASELINE_APP = 'npx tsx bench/plain-app.ts';
+const RUN_TIMEOUT_MS = 15 * 60 * 1000;
+const USAGE = `usage: node scripts/bench-synth.mjs [--runs N] [--max-ratio X] [--json] [--ours-app "<command>"]
+  --runs N            timed runs of each app, alternating, after one warm-up each (default 5)
+  --max-ratio X       budget: most the median of ours may be, as a multiple of the baseline's (default 1.5)
+  --json              print the result as JSON instead of a table
+  --ours-app CMD      app command to measure as "ours" (default: "app" from cdk.json)`;
+
+function parseArgs(argv) {
+  const opts = { runs: 5, maxRatio: 1.5, json: false, oursApp: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) usageError(`${flag} needs a value`);
+      return argv[++i];
+    };
+    if (flag === '--runs') opts.runs = Number(value());
+    else if (flag === '--max-ratio') opts.maxRatio = Number(value());
+    else if (flag === '--ours-app') opts.oursApp = value();
+    else if (flag === '--json') opts.json = true;
+    else if (flag === '--help' || flag === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else usageError(`unknown argument '${flag}'`);
+  }
+  if (!Number.isInteger(opts.runs) || opts.runs < 1) usageError('--runs must be a positive integer');
+  if (!(opts.maxRatio > 0)) usageError('--max-ratio must be a positive number');
+  return opts;
+}
+
+function usageError(message) {
+  console.error(`bench-synth: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+// Children get no AWS credentials, so a run that needed AWS would fail rather than be timed.
+function offlineEnv() {
+  const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' };
+  for (const name of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+    delete env[name];
+  }
+  return env;
+}
+
+class SynthFailure extends Error {
+  constructor(app, detail, stderr) {
+    super(`${app.label} app failed to synth (${detail})`);
+    this.app = app;
+    this.detail = detail;
+    this.stderrTail = stderr.trimEnd().split('\n').slice(-25).join('\n');
+  }
+}
+
+/** One complete `cdk synth` into a fresh directory; returns its wall time in seconds. */
+function synth(app, workDir, env) {
+  const outDir = mkdtempSync(join(workDir, 'out-'));
+  try {
+    const args = ['synth', '--app', app.command, '--quiet', '--no-notices', '-o', outDir];
+    const start = process.hrtime.bigint();
+    const run = spawnSync(CDK, args, {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: RUN_TIMEOUT_MS,
+    });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (run.error || run.status !== 0) {
+      const detail = run.error ? run.error.message : `exit code ${run.status ?? run.signal}`;
+      throw new SynthFailure(app, detail, `${run.stderr ?? ''}${run.stdout ?? ''}`);
+    }
+    return seconds;
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+function summarize(app, times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { label: app.label, command: app.command, times, median, min: sorted[0] };
+}
+
+function printTable(result) {
+  const rows = [
+    ['app', 'median (s)', 'min (s)'],
+    ...[result.ours, result.baseline].map((r) => [r.label, r.median.toFixed(2), r.min.toFixed(2)]),
+  ];
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  console.log(`cdk synth wall time: ${result.runs} alternating runs of each app after one warm-up`);
+  for (const row of rows) {
+    console.log(
+      row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   '),
+    );
+  }
+  const verdict = result.withinBudget ? 'within budget' : 'OVER BUDGET';
+  console.log(`ratio of medians: ${result.ratio.toFixed(2)} (budget ${result.maxRatio}): ${verdict}`);
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8'));
+  const ours = {
+    label: opts.oursApp ? 'ours (--ours-app)' : 'secure-scheduling',
+    command: opts.oursApp ?? cdkJson.app,
+  };
+  const baseline = { label: 'plain baseline', command: BASELINE_APP };
+  const env = offlineEnv();
+  if (loadavg()[0] > cpus().length / 2) {
+    console.error(
+      `bench-synth: load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: timings will be noisy`,
+    );
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'bench-synth-'));
+  const cleanUp = () => rmSync(workDir, { recursive: true, force: true });
+  process.on('SIGINT', () => {
+    cleanUp();
+    process.exit(130);
+  });
+
+  try {
+    const times = new Map([
+      [ours, []],
+      [baseline, []],
+    ]);
+    for (let run = 0; run <= opts.runs; run++) {
+      for (const app of [ours, baseline]) {
+        const seconds = synth(app, workDir, env);
+        const what = run === 0 ? 'warm-up' : `run ${run}/${opts.runs}`;
+        console.error(`bench-synth: ${app.label.padEnd(17)} ${what.padEnd(9)} ${seconds.toFixed(2)} s`);
+        if (run > 0) times.get(app).push(seconds);
+      }
+    }
+    const o = summarize(ours, times.get(ours));
+    const b = summarize(baseline, times.get(baseline));
+    const ratio = o.median / b.median;
+    const result = { unit: 'seconds', runs: opts.runs, maxRatio: opts.maxRatio, ours: o, baseline: b, ratio };
+    result.withinBudget = ratio <= opts.maxRatio;
+    if (opts.json) console.log(JSON.stringify(result, null, 2));
+    else printTable(result);
+    return result.withinBudget ? 0 : 1;
+  } catch (e) {
+    if (!(e instanceof SynthFailure)) throw e;
+    console.error(
+      `bench-synth: ${e.message}; command: ${e.app.command}\n--- output tail ---\n${e.stderrTail}`,
+    );
+    if (opts.json) {
+      const failure = {
+        failed: e.app.label,
+        command: e.app.command,
+        detail: e.detail,
+        outputTail: e.stderrTail,
+      };
+      console.log(JSON.stringify(failure, null, 2));
+    }
+    return 2;
+  } finally {
+    cleanUp();
+  }
+}
+
+process.exitCode = main();
