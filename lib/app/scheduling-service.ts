@@ -408,8 +408,8 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
     `\`egressPorts\` must hold TCP ports between 1 and 65535, got ${badPorts.join(', ')}`,
   );
   problems.check(
-    v.egressPorts.length === 0,
-    '`egressPorts` must name at least 443: the app pulls its image and reads its secrets over HTTPS',
+    !v.egressPorts.includes(443),
+    `\`egressPorts\` must include 443, got [${v.egressPorts.join(', ')}]: the tasks pull their image and read their secrets over HTTPS`,
   );
   const looksSecret = Object.keys(props.app.environment).filter((n) => SECRET_NAME.test(n));
   problems.check(

@@ -393,7 +393,7 @@ function listOf(value: unknown): unknown[] | undefined {
     .filter((v) => v !== '');
 }
 
-/** "; did you mean 'x'?" for the setting closest to a misspelt key, when one is close. */
+/** " (did you mean 'x'?)" for the setting closest to a misspelt key, when one is close. */
 function suggest(key: string): string {
   const lower = key.toLowerCase();
   let best: { name: string; distance: number } | undefined;
@@ -404,7 +404,7 @@ function suggest(key: string): string {
     }
   }
   return best && best.distance <= Math.max(2, Math.floor(key.length / 4))
-    ? `; did you mean '${best.name}'?`
+    ? ` (did you mean '${best.name}'?)`
     : '';
 }
 

@@ -347,7 +347,7 @@ describe('SchedulingService', () => {
       expect(() => build({ egressPorts: [443, 70000] })).toThrow(
         /`egressPorts` must hold TCP ports between 1 and 65535, got 70000/,
       );
-      expect(() => build({ egressPorts: [] })).toThrow(/`egressPorts` must name at least 443/);
+      expect(() => build({ egressPorts: [587] })).toThrow(/`egressPorts` must include 443, got \[587\]/);
     });
 
     test('throws when the app would run as root', () => {

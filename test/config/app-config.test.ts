@@ -146,7 +146,7 @@ describe('parseConfig', () => {
 
     test('throws when a key is a misspelt setting, suggesting the setting', () => {
       expect(configErrorOf(EXAMPLE_CONFIG, { rateLimt: '5' }).problems).toEqual([
-        "`rateLimt` is not a setting; did you mean 'rateLimit'?; settings are listed in docs/configuration.md",
+        "`rateLimt` is not a setting (did you mean 'rateLimit'?); settings are listed in docs/configuration.md",
       ]);
     });
 
