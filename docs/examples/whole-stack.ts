@@ -1,13 +1,13 @@
 /**
  * The whole stack with every choice written out: Cal.com built for its URL and pulled by digest from the
  * account's own ECR repository, a DNS-validated certificate, alerts by email and webhook, and the database
- * connection string handed to the app from a secret that already exists.
+ * connection string handed to the app from a secret that already exists; pull access to the repository
+ * is granted by the library.
  *
  *   npx cdk synth --app "npx tsx docs/examples/whole-stack.ts"
  */
-import { Annotations, App, AppProps, Validations } from 'aws-cdk-lib';
+import { App, AppProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -53,18 +53,22 @@ export function buildApp(props: AppProps = {}): App {
     blockedIpRanges: ['198.51.100.0/24'],
     alertEmails: ['ops@example.com'],
     alertHttpsEndpoints: ['https://hooks.example.com/alerts/scheduling'],
+    // Cal.com sends its mail through an SMTP provider on the submission port.
+    egressPorts: [443, 587],
     logRetention: logs.RetentionDays.THREE_MONTHS,
   });
 
   // The database tier is not part of the stack yet. Here a PostgreSQL database placed in the stack's data
   // subnets is reached through a connection string in an existing secret, which the execution role may read.
-  // The tasks' security group allows only HTTPS out, so the database port is opened to the data subnets only.
+  // (A secret created in another stack can be passed as the `appSecrets` prop instead.)
   const databaseUrl = secretsmanager.Secret.fromSecretCompleteArn(
     stack,
     'DatabaseUrl',
     `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:scheduling/database-url-AbCdEf`,
   );
   stack.service.container.addSecret('DATABASE_URL', ecs.Secret.fromSecretsManager(databaseUrl));
+  // `egressPorts` would open 5432 to every address; a database inside the VPC is better opened to its own
+  // subnets only, so the rule is added here, to the data subnets alone.
   for (const subnet of stack.network.vpc.selectSubnets(stack.network.dataSubnets).subnets) {
     stack.service.connections.allowTo(
       ec2.Peer.ipv4(subnet.ipv4CidrBlock),
@@ -72,26 +76,6 @@ export function buildApp(props: AppProps = {}): App {
       'PostgreSQL in the data subnets',
     );
   }
-
-  // The image is referenced by its URI, so nothing grants the execution role pull access to the private
-  // repository yet: grant it here, for this one repository.
-  const executionRole = stack.service.taskDefinition.obtainExecutionRole();
-  ecr.Repository.fromRepositoryAttributes(stack, 'CalcomRepository', {
-    repositoryName: 'calcom',
-    repositoryArn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/calcom`,
-  }).grantPull(executionRole);
-  Annotations.of(stack.service.container).acknowledgeWarning(
-    '@aws-cdk/aws-ecs:ecrImageRequiresPolicy',
-    'Pull access to the calcom repository is granted to the execution role just above.',
-  );
-
-  // That grant includes ecr:GetAuthorizationToken, which IAM accepts on Resource '*' only. This app-level
-  // acknowledgement covers wildcard resources on the execution role, so review new grants to it.
-  Validations.of(executionRole).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      '[C3] The only wildcard is ecr:GetAuthorizationToken, which IAM accepts on Resource "*" only; it returns a registry login token and reads nothing by itself. Image pulls are limited to the calcom repository.',
-  });
 
   addCompliancePacks(app);
   return app;
