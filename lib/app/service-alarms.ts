@@ -42,29 +42,27 @@ export class ServiceAlarms extends Construct {
       evaluationPeriods: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.targetServerErrors = new cloudwatch.Alarm(this, 'TargetServerErrors', {
-      alarmDescription: 'The app answered with more than 10 server errors (5xx) per minute for 5 minutes.',
-      metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
-        period,
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      threshold: 10,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 5,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.loadBalancerServerErrors = new cloudwatch.Alarm(this, 'LoadBalancerServerErrors', {
-      alarmDescription:
-        'The load balancer itself answered with more than 10 server errors (5xx) per minute for 5 minutes: no healthy task, or tasks time out.',
-      metric: props.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, {
-        period,
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      threshold: 10,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 5,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    const serverErrors = (id: string, description: string, metric: cloudwatch.IMetric) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: `${description} answered with more than 10 server errors (5xx) per minute for 5 minutes.`,
+        metric,
+        threshold: 10,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 5,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const sumPerMinute = { period, statistic: cloudwatch.Stats.SUM };
+    this.targetServerErrors = serverErrors(
+      'TargetServerErrors',
+      'The app',
+      targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, sumPerMinute),
+    );
+    // No healthy task, or tasks that time out.
+    this.loadBalancerServerErrors = serverErrors(
+      'LoadBalancerServerErrors',
+      'The load balancer itself',
+      props.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, sumPerMinute),
+    );
     // Container Insights counts running tasks even when no request arrives to fail.
     this.tooFewTasks = new cloudwatch.Alarm(this, 'TooFewTasks', {
       alarmDescription: `Fewer than ${props.service.minTaskCount} app tasks have been running for 3 minutes.`,
