@@ -12,6 +12,7 @@ import { LogEncryptionKey } from './audit/log-encryption-key';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
 import { SchedulingNetwork } from './network/scheduling-network';
+import { parseEcrReference } from './private/ecr-image';
 import { Problems } from './private/problems';
 
 export interface SecureSchedulingStackProps extends StackProps {
@@ -122,9 +123,7 @@ export class SecureSchedulingStack extends Stack {
     );
     const app = props.app;
     problems.check(
-      props.natGateways === 0 &&
-        app !== undefined &&
-        !/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//.test(app.imageReference),
+      props.natGateways === 0 && app !== undefined && parseEcrReference(app.imageReference) === undefined,
       `\`natGateways\` is 0, so tasks can pull images only from ECR through the VPC endpoints, but \`app.image\` is '${app?.imageReference}': push it to ECR or keep a NAT gateway`,
     );
     problems.check(

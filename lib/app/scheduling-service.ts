@@ -23,6 +23,7 @@ import {
   DEFAULT_REQUESTS_PER_TARGET,
 } from '../private/defaults';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { parseEcrReference } from '../private/ecr-image';
 import { Problems } from '../private/problems';
 import { tlsVerificationProblems } from '../private/tls-environment';
 import { SchedulingAppDefinition } from './scheduling-app';
@@ -444,21 +445,6 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
 /** Environment variable names that say they hold a secret. */
 const SECRET_NAME =
   /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|ENCRYPTION_KEY|CREDENTIALS?)$/i;
-
-/** The parts of an Amazon ECR image reference, or undefined for any other registry. */
-function parseEcrReference(
-  image: string,
-): { account: string; region: string; repositoryName: string; tagOrDigest: string } | undefined {
-  const match =
-    /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*)(?::([\w][\w.-]{0,127})|@(sha256:[0-9a-f]{64}))$/.exec(
-      image,
-    );
-  if (!match) {
-    return undefined;
-  }
-  const [, account, region, repositoryName, tag, digest] = match;
-  return { account, region, repositoryName, tagOrDigest: tag ?? digest };
-}
 
 /** An image reference with a digest, or a tag that is not `latest`. */
 function isPinned(image: string): boolean {
