@@ -9,6 +9,8 @@ export * from './audit/alert-topic';
 export * from './audit/log-bucket';
 export * from './audit/log-encryption-key';
 export * from './compliance/compliance-packs';
+export * from './compliance/checklist/checklist-rules';
+export * from './compliance/checklist/scheduling-checklist-checks';
 export * from './compliance/acknowledgements';
 export * from './compliance/validation-report';
 export * from './config/app-config';

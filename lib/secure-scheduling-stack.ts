@@ -12,7 +12,7 @@ import { LogEncryptionKey } from './audit/log-encryption-key';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
 import { SchedulingNetwork } from './network/scheduling-network';
-import { parseEcrReference } from './private/ecr-image';
+import { parseEcrReference } from './private/image-reference';
 import { Problems } from './private/problems';
 
 export interface SecureSchedulingStackProps extends StackProps {

@@ -23,7 +23,7 @@ import {
   DEFAULT_REQUESTS_PER_TARGET,
 } from '../private/defaults';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
-import { parseEcrReference } from '../private/ecr-image';
+import { isPinnedImage, parseEcrReference } from '../private/image-reference';
 import { Problems } from '../private/problems';
 import { tlsVerificationProblems } from '../private/tls-environment';
 import { SchedulingAppDefinition } from './scheduling-app';
@@ -419,7 +419,7 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
   );
   const image = props.app.imageReference;
   problems.check(
-    !Token.isUnresolved(image) && !isPinned(image),
+    !Token.isUnresolved(image) && !isPinnedImage(image),
     `\`app.image\` must be pinned to a version tag or a digest (checklist C4), got '${image}'`,
   );
   problems.check(
@@ -445,16 +445,6 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
 /** Environment variable names that say they hold a secret. */
 const SECRET_NAME =
   /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|ENCRYPTION_KEY|CREDENTIALS?)$/i;
-
-/** An image reference with a digest, or a tag that is not `latest`. */
-function isPinned(image: string): boolean {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) {
-    return true;
-  }
-  const lastSegment = image.split('/').pop() ?? '';
-  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
-  return tag !== undefined && tag !== '' && tag.toLowerCase() !== 'latest';
-}
 
 function pascalCase(envName: string): string {
   return envName

@@ -239,16 +239,22 @@ export class SchedulingNetwork extends Construct {
       EcrDockerEndpoint: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
       LogsEndpoint: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
     };
+    // Endpoints answer connections, they never open one: no egress at all, HTTPS in from the VPC only.
+    const securityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'VPC interface endpoints: HTTPS from inside the VPC only',
+      allowAllOutbound: false,
+    });
+    // The literal range, not the VPC's CIDR attribute: rule checkers cannot judge a value known only at deploy.
+    securityGroup.addIngressRule(ec2.Peer.ipv4(this.cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
     for (const [id, service] of Object.entries(services)) {
-      const endpoint = this.vpc.addInterfaceEndpoint(id, {
+      this.vpc.addInterfaceEndpoint(id, {
         service,
         subnets: this.appSubnets,
         privateDnsEnabled: true,
-        // Reachable from inside the VPC only, on HTTPS only.
+        securityGroups: [securityGroup],
         open: false,
       });
-      // The literal range, not the VPC's CIDR attribute: rule checkers cannot judge a value known only at deploy.
-      endpoint.connections.allowFrom(ec2.Peer.ipv4(this.cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
     }
   }
 }

@@ -12,7 +12,13 @@ import {
   NIST80053R5Checks,
   PCIDSS321Checks,
 } from 'cdk-nag';
-import { Acknowledgement, ACKNOWLEDGEMENTS, SETTINGS } from '../../lib';
+import {
+  Acknowledgement,
+  ACKNOWLEDGEMENTS,
+  CHECKLIST_RULES,
+  SchedulingChecklistChecks,
+  SETTINGS,
+} from '../../lib';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DOCS = path.join(ROOT, 'docs');
@@ -128,6 +134,30 @@ describe('docs/compliance.md', () => {
   });
 });
 
+describe('docs/compliance.md, the checklist pack', () => {
+  const rows = tableRows(section(read(path.join(DOCS, 'compliance.md')), 'The checklist pack')).filter((r) =>
+    /^`SchedulingChecklist-/.test(r[0]),
+  );
+
+  test.each(CHECKLIST_RULES.map((r) => [r.id, r] as const))(
+    '%s is in the table as in CHECKLIST_RULES',
+    (id, rule) => {
+      const row = rows.find((r) => r[0] === `\`SchedulingChecklist-${id}\``);
+      expect(row).toEqual([
+        `\`SchedulingChecklist-${id}\``,
+        rule.checklist,
+        rule.level,
+        rule.info,
+        rule.securityHubControls.join(', ') || '—',
+      ]);
+    },
+  );
+
+  test('the table has one row per rule, and no other', () => {
+    expect(rows.length).toBe(CHECKLIST_RULES.length);
+  });
+});
+
 describe('relative links', () => {
   const links = MARKDOWN_FILES.flatMap((file) =>
     [...withoutCodeBlocks(read(file)).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)]
@@ -186,7 +216,7 @@ describe('docs/examples', () => {
     expect(result?.app?.node.findAll().some((c) => Stack.isStack(c))).toBe(true);
   });
 
-  test.each(files)('the stacks of %s have no finding from the four compliance packs', (file) => {
+  test.each(files)('the stacks of %s have no finding from the five compliance packs', (file) => {
     const app = apps.get(file)?.app;
     if (app === undefined) {
       throw new Error(`${file} built no app: ${String(apps.get(file)?.error)}`);
@@ -196,6 +226,7 @@ describe('docs/examples', () => {
       new HIPAASecurityChecks(),
       new NIST80053R5Checks(),
       new PCIDSS321Checks(),
+      new SchedulingChecklistChecks(),
     ];
     const stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
     const findings = stacks.flatMap((stack) =>

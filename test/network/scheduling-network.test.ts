@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { SchedulingNetwork } from '../../lib';
+import { SchedulingChecklistChecks, SchedulingNetwork } from '../../lib';
 import { testStack } from '../support/app';
 
 describe('SchedulingNetwork', () => {
@@ -110,14 +110,18 @@ describe('SchedulingNetwork', () => {
       t.resourceCountIs('AWS::EC2::NatGateway', 0);
       t.resourcePropertiesCountIs(
         'AWS::EC2::SecurityGroup',
-        { SecurityGroupIngress: [Match.objectLike({ FromPort: 443, ToPort: 443, CidrIp: '10.20.0.0/16' })] },
-        4,
+        {
+          SecurityGroupIngress: [Match.objectLike({ FromPort: 443, ToPort: 443, CidrIp: '10.20.0.0/16' })],
+          SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
+        },
+        1,
       );
       for (const pack of [
         new AwsSolutionsChecks(),
         new HIPAASecurityChecks(),
         new NIST80053R5Checks(),
         new PCIDSS321Checks(),
+        new SchedulingChecklistChecks(),
       ]) {
         expect(pack.validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
       }

@@ -12,3 +12,13 @@ export function parseEcrReference(
   const [, account, region, repositoryName, tag, digest] = match;
   return { account, region, repositoryName, tagOrDigest: tag ?? digest };
 }
+
+/** An image reference pinned by a digest, or by a tag that is not `latest` (checklist C4). */
+export function isPinnedImage(reference: string): boolean {
+  if (/@sha256:[0-9a-f]{64}$/.test(reference)) {
+    return true;
+  }
+  const lastSegment = reference.split('/').pop() ?? '';
+  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
+  return tag !== undefined && tag !== '' && tag.toLowerCase() !== 'latest';
+}
