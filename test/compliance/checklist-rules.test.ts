@@ -1,4 +1,5 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -52,6 +53,32 @@ const taskDefinition = (
   new ecs.CfnTaskDefinition(stack, 'TaskDefinition', {
     containerDefinitions: [{ name: 'app', image: 'calcom/cal.com:v5.5.0', ...container }],
   });
+const visibility = { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'm' };
+const managedRule: wafv2.CfnWebACL.RuleProperty = {
+  name: 'Common',
+  priority: 0,
+  overrideAction: { none: {} },
+  statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
+  visibilityConfig: visibility,
+};
+const rateRule: wafv2.CfnWebACL.RuleProperty = {
+  name: 'Rate',
+  priority: 1,
+  action: { block: {} },
+  statement: { rateBasedStatement: { limit: 1000, aggregateKeyType: 'IP' } },
+  visibilityConfig: visibility,
+};
+/** An internet-facing load balancer with a web ACL of `rules` associated. */
+function protectedLoadBalancer(stack: IConstruct, rules: wafv2.CfnWebACL.RuleProperty[]): void {
+  const lb = new elbv2.CfnLoadBalancer(stack, 'Lb', { scheme: 'internet-facing' });
+  const acl = new wafv2.CfnWebACL(stack, 'Acl', {
+    scope: 'REGIONAL',
+    defaultAction: { allow: {} },
+    visibilityConfig: visibility,
+    rules,
+  });
+  new wafv2.CfnWebACLAssociation(stack, 'Association', { resourceArn: lb.ref, webAclArn: acl.attrArn });
+}
 const redirect = [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', statusCode: 'HTTP_301' } }];
 const forward = [{ type: 'forward', targetGroupArn: 'arn' }];
 
@@ -61,6 +88,7 @@ describe('SchedulingChecklistChecks', () => {
       `C1-ListenerTlsPolicy ${NagMessageLevel.ERROR}`,
       `C1-HttpRedirectsOnly ${NagMessageLevel.ERROR}`,
       `C1-Hsts ${NagMessageLevel.ERROR}`,
+      `C1-CertificateKeyStrength ${NagMessageLevel.ERROR}`,
       `C1-ContainerTlsVerification ${NagMessageLevel.ERROR}`,
       `C4-ImagePinned ${NagMessageLevel.ERROR}`,
       `C4-FargateLatestPlatform ${NagMessageLevel.WARN}`,
@@ -68,6 +96,7 @@ describe('SchedulingChecklistChecks', () => {
       `C7-WafLogRedaction ${NagMessageLevel.ERROR}`,
       `C7-LogRetention ${NagMessageLevel.ERROR}`,
       `C8-EgressNamedPorts ${NagMessageLevel.ERROR}`,
+      `C9-LoadBalancerWebAcl ${NagMessageLevel.ERROR}`,
     ]);
     for (const rule of CHECKLIST_RULES) {
       expect(rule.id.startsWith(`${rule.checklist}-`)).toBe(true);
@@ -391,6 +420,72 @@ describe('SchedulingChecklistChecks', () => {
           [],
         ],
         ['not applicable: a log group', (s) => new logs.CfnLogGroup(s, 'Logs', { retentionInDays: 30 }), []],
+      ],
+    ],
+    [
+      'C1-CertificateKeyStrength',
+      [
+        [
+          'compliant: RSA 2048',
+          (s) => new acm.CfnCertificate(s, 'Cert', { domainName: 'a.example.com', keyAlgorithm: 'RSA_2048' }),
+          [],
+        ],
+        [
+          'compliant: ECDSA P-384',
+          (s) =>
+            new acm.CfnCertificate(s, 'Cert', { domainName: 'a.example.com', keyAlgorithm: 'EC_secp384r1' }),
+          [],
+        ],
+        [
+          'compliant: ACM default (RSA 2048)',
+          (s) => new acm.CfnCertificate(s, 'Cert', { domainName: 'a.example.com' }),
+          [],
+        ],
+        [
+          'non-compliant: RSA 1024',
+          (s) => new acm.CfnCertificate(s, 'Cert', { domainName: 'a.example.com', keyAlgorithm: 'RSA_1024' }),
+          ['Test-C1-CertificateKeyStrength'],
+        ],
+        [
+          'not applicable: a listener',
+          (s) => listener(s, { protocol: 'HTTP', defaultActions: redirect }),
+          [],
+        ],
+        [
+          'reported when the algorithm is a token',
+          (s) => new acm.CfnCertificate(s, 'Cert', { domainName: 'a.example.com', keyAlgorithm: deployTime }),
+          ['Test-C1-CertificateKeyStrength'],
+        ],
+      ],
+    ],
+    [
+      'C9-LoadBalancerWebAcl',
+      [
+        [
+          'compliant: managed group and rate limit',
+          (s) => protectedLoadBalancer(s, [managedRule, rateRule]),
+          [],
+        ],
+        [
+          'non-compliant: no web ACL',
+          (s) => new elbv2.CfnLoadBalancer(s, 'Lb', { scheme: 'internet-facing' }),
+          ['Test-C9-LoadBalancerWebAcl[web-acl]'],
+        ],
+        [
+          'non-compliant: no rate limit',
+          (s) => protectedLoadBalancer(s, [managedRule]),
+          ['Test-C9-LoadBalancerWebAcl[rate-based-rule]'],
+        ],
+        [
+          'not applicable: an internal load balancer',
+          (s) => new elbv2.CfnLoadBalancer(s, 'Lb', { scheme: 'internal' }),
+          [],
+        ],
+        [
+          'reported when the scheme is a token',
+          (s) => new elbv2.CfnLoadBalancer(s, 'Lb', { scheme: deployTime }),
+          ['Test-C9-LoadBalancerWebAcl'],
+        ],
       ],
     ],
   ])('%s', (id, cases) => {

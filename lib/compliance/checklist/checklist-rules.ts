@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
 import { ChecklistItem } from '../acknowledgements';
+import { certificateKeyStrength } from './rules/certificate-key-strength';
 import { containerImagePinned } from './rules/container-image-pinned';
 import { containerTlsVerification } from './rules/container-tls-verification';
 import { egressNamedPorts } from './rules/egress-named-ports';
@@ -8,6 +9,7 @@ import { fargateLatestPlatform } from './rules/fargate-latest-platform';
 import { httpListenerRedirectsOnly } from './rules/http-listener-redirects-only';
 import { httpsListenerHsts } from './rules/https-listener-hsts';
 import { httpsListenerTlsPolicy } from './rules/https-listener-tls-policy';
+import { loadBalancerWebAcl } from './rules/load-balancer-web-acl';
 import { logGroupRetentionCeiling } from './rules/log-group-retention-ceiling';
 import { noPublicIpOnTasks } from './rules/no-public-ip-on-tasks';
 import { wafLoggingRedactsCredentials } from './rules/waf-logging-redacts-credentials';
@@ -61,6 +63,15 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
       'Without HSTS a browser may try plain HTTP first, which an attacker on the path can intercept.',
     securityHubControls: [],
     rule: httpsListenerHsts,
+  },
+  {
+    id: 'C1-CertificateKeyStrength',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C1',
+    info: 'The ACM certificate uses a key weaker than RSA 2048 bits.',
+    explanation: 'RSA keys under 2048 bits can be factored with feasible effort; use RSA 2048+ or ECDSA.',
+    securityHubControls: ['ACM.2'],
+    rule: certificateKeyStrength,
   },
   {
     id: 'C1-ContainerTlsVerification',
@@ -129,5 +140,15 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
       'Outbound traffic limited to named ports keeps a compromised task from reaching arbitrary services and exfiltrating data over any protocol.',
     securityHubControls: [],
     rule: egressNamedPorts,
+  },
+  {
+    id: 'C9-LoadBalancerWebAcl',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C9',
+    info: 'The internet-facing load balancer is not protected by a web ACL with a managed rule group and a rate-based rule.',
+    explanation:
+      'Managed rule groups block known exploits and bad inputs, and a rate limit slows credential stuffing and booking spam, before a request reaches the app.',
+    securityHubControls: ['ELB.16'],
+    rule: loadBalancerWebAcl,
   },
 ];
