@@ -1,7 +1,15 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { NagPack } from 'cdk-nag';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { parseConfig, SchedulingApp, SecureSchedulingStack, stackPropsFromConfig } from '../lib';
+import {
+  Acknowledgement,
+  ACKNOWLEDGEMENTS,
+  parseConfig,
+  recordedAcknowledgements,
+  SchedulingApp,
+  SecureSchedulingStack,
+  stackPropsFromConfig,
+} from '../lib';
 import { defaultStack, EXAMPLE_CONFIG, testApp } from './support/app';
 
 /**
@@ -43,6 +51,31 @@ describe('SecureSchedulingStack', () => {
         ),
       ).toEqual([]);
       expect(report.success).toBe(true);
+    });
+  });
+
+  describe('acknowledgements', () => {
+    // The ceilings may only go down: a new acknowledgement needs this number raised in review, with its reason.
+    const MAX_REGISTRY_ENTRIES = 19;
+    const MAX_RECORDED_ON_DEFAULT_STACK = 32;
+
+    test('the registry holds no more entries than its ceiling, each with a reason of substance', () => {
+      const entries = Object.values(ACKNOWLEDGEMENTS).flat() as Acknowledgement[];
+      expect(entries.length).toBeLessThanOrEqual(MAX_REGISTRY_ENTRIES);
+      for (const entry of entries) {
+        expect(entry.reason.split(/\s+/).length).toBeGreaterThanOrEqual(20);
+      }
+    });
+
+    test('the default stack records no more acknowledgements than its ceiling, all from the registry', () => {
+      const recorded = recordedAcknowledgements(stack);
+      expect(recorded.length).toBeLessThanOrEqual(MAX_RECORDED_ON_DEFAULT_STACK);
+      const registered = new Set(
+        (Object.values(ACKNOWLEDGEMENTS).flat() as Acknowledgement[]).map((a) => a.ruleId),
+      );
+      // aws-cdk-lib acknowledges two of its own CloudFormation-validation rules on the flow log.
+      const foreign = recorded.filter((r) => !registered.has(r.ruleId)).map((r) => r.ruleId);
+      expect(foreign.every((id) => id.startsWith('CloudFormation-Validate::'))).toBe(true);
     });
   });
 
