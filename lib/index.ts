@@ -15,3 +15,5 @@ export * from './compliance/acknowledgements';
 export * from './compliance/validation-report';
 export * from './config/app-config';
 export * from './secure-scheduling-stack';
+export * from './compliance/rule-outcomes';
+export * from './compliance/acknowledgement-audit';

@@ -1,6 +1,5 @@
 import { IConstruct } from 'constructs';
 import { Validations } from 'aws-cdk-lib';
-import { SchedulingChecklistChecks } from './checklist/scheduling-checklist-checks';
 import {
   AwsSolutionsChecks,
   HIPAASecurityChecks,
@@ -9,6 +8,9 @@ import {
   NagPackProps,
   PCIDSS321Checks,
 } from 'cdk-nag';
+import { AcknowledgementAudit } from './acknowledgement-audit';
+import { SchedulingChecklistChecks } from './checklist/scheduling-checklist-checks';
+import { recordingPack, RuleOutcomeLog } from './rule-outcomes';
 
 export interface CompliancePacksOptions {
   /**
@@ -16,22 +18,38 @@ export interface CompliancePacksOptions {
    * @default false
    */
   readonly verbose?: boolean;
+
+  /**
+   * Where every rule × resource outcome is recorded, compliant and acknowledged ones included.
+   * @default - a new log, used only to find stale acknowledgements
+   */
+  readonly outcomes?: RuleOutcomeLog;
 }
 
 /**
  * Registers the compliance packs secure-scheduling is checked against on an app or stage: AWS Solutions,
- * HIPAA Security, NIST 800-53 rev 5, PCI DSS 3.2.1 and the project's own checklist pack. Synth then fails on any finding that is neither fixed
- * nor acknowledged. Returns the registered packs.
+ * HIPAA Security, NIST 800-53 rev 5, PCI DSS 3.2.1 and the project's own checklist pack, then an audit of the
+ * acknowledgements (each needs a reason, and must match a finding of those packs). Synth then fails on any
+ * finding that is neither fixed nor acknowledged, and on any stale or unexplained acknowledgement.
+ * Returns the registered packs.
  */
 export function addCompliancePacks(app: IConstruct, options: CompliancePacksOptions = {}): NagPack[] {
   const props: NagPackProps = { verbose: options.verbose ?? false };
+  const log = options.outcomes ?? new RuleOutcomeLog();
   const packs = [
-    new AwsSolutionsChecks(app, props),
-    new HIPAASecurityChecks(app, props),
-    new NIST80053R5Checks(app, props),
-    new PCIDSS321Checks(app, props),
-    new SchedulingChecklistChecks(app, props),
-  ];
-  Validations.of(app).addPlugins(...packs);
+    AwsSolutionsChecks,
+    HIPAASecurityChecks,
+    NIST80053R5Checks,
+    PCIDSS321Checks,
+    SchedulingChecklistChecks,
+  ].map((Pack) => recordingPack(Pack, log, app, props));
+  // Plugins run in the order they are registered: the audit reads what the packs recorded.
+  Validations.of(app).addPlugins(
+    ...packs,
+    new AcknowledgementAudit(
+      log,
+      packs.map((p) => p.readPackName),
+    ),
+  );
   return packs;
 }

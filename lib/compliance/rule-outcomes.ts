@@ -1,0 +1,96 @@
+import { IConstruct } from 'constructs';
+import { Validations } from 'aws-cdk-lib';
+import { IApplyRule, NagPack, NagPackProps, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+
+/** What one rule said about one resource. */
+export type OutcomeStatus = 'compliant' | 'non-compliant' | 'acknowledged' | 'error';
+
+/** One rule × resource outcome, as a compliance reviewer reads it. */
+export interface RuleOutcome {
+  /** Pack that ran the rule, e.g. `AwsSolutions`. */
+  readonly pack: string;
+  /** Rule id as reported, with the finding in brackets where a rule reports several, e.g. `AwsSolutions-IAM5[Resource::*]`. */
+  readonly ruleId: string;
+  /** Construct path of the resource. */
+  readonly resourcePath: string;
+  readonly status: OutcomeStatus;
+  /** For `acknowledged`: the reason given, and where the acknowledgement was made. */
+  readonly acknowledgement?: { readonly reason: string; readonly constructPath: string };
+}
+
+/** Collects the outcomes of every rule the recording packs evaluate, acknowledged findings included. */
+export class RuleOutcomeLog {
+  public readonly outcomes: RuleOutcome[] = [];
+}
+
+type PackClass = new (scope?: IConstruct, props?: NagPackProps) => NagPack;
+
+/**
+ * A pack of class `Base` that also records every outcome in `log`: cdk-nag 3 reports only unacknowledged
+ * findings, while reviewers need the compliant and the acknowledged ones too. Each rule still runs once.
+ */
+export function recordingPack(
+  Base: PackClass,
+  log: RuleOutcomeLog,
+  scope?: IConstruct,
+  props?: NagPackProps,
+): NagPack {
+  // Abstract only to TypeScript, which cannot see that every `Base` given here implements the pack.
+  abstract class RecordingPack extends Base {
+    protected override applyRule(params: IApplyRule): void {
+      const ruleId = `${this.readPackName}-${params.ruleSuffixOverride ?? params.rule.name}`;
+      const record = (id: string, status: OutcomeStatus) => {
+        const acknowledgement = status === 'compliant' ? undefined : acknowledgementOf(params.node, id);
+        log.outcomes.push({
+          pack: this.readPackName,
+          ruleId: id,
+          resourcePath: params.node.node.path,
+          status: acknowledgement ? 'acknowledged' : status,
+          acknowledgement,
+        });
+      };
+      super.applyRule({
+        ...params,
+        ruleSuffixOverride: params.ruleSuffixOverride ?? params.rule.name,
+        rule: (node): NagRuleResult => {
+          let result: NagRuleResult;
+          try {
+            result = params.rule(node);
+          } catch (error) {
+            record(ruleId, 'error');
+            throw error;
+          }
+          if (result === NagRuleCompliance.COMPLIANT) {
+            record(ruleId, 'compliant');
+          } else if (result === NagRuleCompliance.NON_COMPLIANT) {
+            record(ruleId, 'non-compliant');
+          } else if (Array.isArray(result)) {
+            result.forEach((finding) => record(`${ruleId}[${finding}]`, 'non-compliant'));
+          }
+          return result;
+        },
+      });
+    }
+  }
+  return new (RecordingPack as unknown as PackClass)(scope, props);
+}
+
+/** The acknowledgement of `ruleId` on `construct` or the nearest ancestor that has one, the way cdk-nag looks. */
+export function acknowledgementOf(
+  construct: IConstruct,
+  ruleId: string,
+): { reason: string; constructPath: string } | undefined {
+  for (let current: IConstruct | undefined = construct; current; current = current.node.scope) {
+    for (const entry of current.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) {
+        continue;
+      }
+      for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+        if (id.replace(/^annotation::/i, '') === ruleId) {
+          return { reason: String(reason), constructPath: current.node.path };
+        }
+      }
+    }
+  }
+  return undefined;
+}
