@@ -15,7 +15,9 @@ import {
   inSettingTerms,
   parseConfig,
   recordedAcknowledgements,
+  RuleOutcomeLog,
   summarizeValidationReport,
+  writeOutcomeReports,
   SecureSchedulingError,
   SecureSchedulingStack,
   stackPropsFromConfig,
@@ -45,10 +47,13 @@ function main(): void {
     `secure-scheduling: configuration from ${configFile ?? 'the embedded example (config/example.json)'}; stack ${config.stackName} in ${config.region}`,
   );
   new SecureSchedulingStack(app, config.stackName, stackPropsFromConfig(config));
-  const packs = addCompliancePacks(app);
+  const outcomes = new RuleOutcomeLog();
+  const packs = addCompliancePacks(app, { outcomes });
 
   const assembly = app.synth();
   console.error(`secure-scheduling: templates in ${assembly.directory}`);
+  const [jsonReport, csvReport] = writeOutcomeReports(outcomes.outcomes, assembly.directory);
+  console.error(`secure-scheduling: every rule × resource outcome in ${jsonReport} and ${csvReport}`);
   const summary = summarizeValidationReport(assembly.directory);
   const report = summary.reportPath ?? path.join(assembly.directory, 'validation-report.json');
   if (summary.failures.length > 0) {

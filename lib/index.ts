@@ -17,3 +17,4 @@ export * from './config/app-config';
 export * from './secure-scheduling-stack';
 export * from './compliance/rule-outcomes';
 export * from './compliance/acknowledgement-audit';
+export * from './compliance/outcome-reports';

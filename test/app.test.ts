@@ -249,6 +249,29 @@ describe('bundled app (bin/secure-scheduling.ts)', () => {
       expect([...packs].filter(Boolean).sort()).toEqual([...SHIPPED_PACKS].sort());
     });
 
+    test('writes every rule × resource outcome into the assembly, the acknowledged ones with their reasons', () => {
+      const report = readJson<{
+        totals: Record<string, Record<string, number>>;
+        outcomes: Array<Record<string, unknown>>;
+      }>(path.join(runs.example.outdir, 'compliance-outcomes.json'));
+      expect(Object.keys(report.totals).sort()).toEqual([...COMPLIANCE_PACKS].sort());
+      expect(report.outcomes.some((o) => o.status === 'non-compliant')).toBe(false);
+      expect(report.outcomes).toContainEqual(
+        expect.objectContaining({
+          ruleId: 'AwsSolutions-EC23',
+          status: 'acknowledged',
+          acknowledgement: expect.objectContaining({
+            reason: expect.stringMatching(/^\[C3\] This is the public entry point/),
+          }),
+        }),
+      );
+      const csv = fs
+        .readFileSync(path.join(runs.example.outdir, 'compliance-outcomes.csv'), 'utf8')
+        .split('\r\n');
+      expect(csv[0]).toBe('pack,ruleId,resourcePath,status,acknowledgedAt,reason');
+      expect(csv.length - 2).toBe(report.outcomes.length);
+    });
+
     test('needs no AWS lookup (the assembly asks for no missing context)', () => {
       const manifest = readJson<{ missing?: unknown[] }>(path.join(runs.example.outdir, 'manifest.json'));
       expect(manifest.missing ?? []).toEqual([]);

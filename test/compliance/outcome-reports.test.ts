@@ -1,0 +1,45 @@
+import { outcomesToCsv, outcomesToJson, RuleOutcome } from '../../lib';
+
+const OUTCOMES: RuleOutcome[] = [
+  { pack: 'AwsSolutions', ruleId: 'AwsSolutions-S1', resourcePath: 'S/Bucket/Resource', status: 'compliant' },
+  {
+    pack: 'AwsSolutions',
+    ruleId: 'AwsSolutions-IAM5[Resource::*]',
+    resourcePath: 'S/Role/Policy/Resource',
+    status: 'acknowledged',
+    acknowledgement: {
+      constructPath: 'S/Role',
+      reason: 'The token action, "GetAuthorizationToken", has no resource, by design',
+    },
+  },
+  {
+    pack: 'SchedulingChecklist',
+    ruleId: 'SchedulingChecklist-C7-LogRetention',
+    resourcePath: 'S/Logs/Resource',
+    status: 'non-compliant',
+  },
+];
+
+describe('outcome reports', () => {
+  test('JSON totals count each status per pack, then list every outcome', () => {
+    const report = JSON.parse(outcomesToJson(OUTCOMES));
+    expect(report.totals).toEqual({
+      AwsSolutions: { compliant: 1, acknowledged: 1 },
+      SchedulingChecklist: { 'non-compliant': 1 },
+    });
+    expect(report.outcomes).toEqual(OUTCOMES);
+  });
+
+  test('CSV has one line per outcome and quotes commas and double quotes', () => {
+    const lines = outcomesToCsv(OUTCOMES).split('\r\n');
+    expect(lines[0]).toBe('pack,ruleId,resourcePath,status,acknowledgedAt,reason');
+    expect(lines[1]).toBe('AwsSolutions,AwsSolutions-S1,S/Bucket/Resource,compliant,,');
+    expect(lines[2]).toBe(
+      'AwsSolutions,AwsSolutions-IAM5[Resource::*],S/Role/Policy/Resource,acknowledged,S/Role,"The token action, ""GetAuthorizationToken"", has no resource, by design"',
+    );
+    expect(lines[3]).toBe(
+      'SchedulingChecklist,SchedulingChecklist-C7-LogRetention,S/Logs/Resource,non-compliant,,',
+    );
+    expect(lines).toHaveLength(5); // header, three outcomes, and the final line break
+  });
+});
