@@ -268,7 +268,7 @@ describe('bundled app (bin/secure-scheduling.ts)', () => {
       const csv = fs
         .readFileSync(path.join(runs.example.outdir, 'compliance-outcomes.csv'), 'utf8')
         .split('\r\n');
-      expect(csv[0]).toBe('pack,ruleId,resourcePath,status,acknowledgedAt,reason');
+      expect(csv[0]).toBe('pack,ruleId,level,resourcePath,status,finding,acknowledgedAt,reason');
       expect(csv.length - 2).toBe(report.outcomes.length);
     });
 

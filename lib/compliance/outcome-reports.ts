@@ -8,7 +8,16 @@ export const OUTCOME_REPORT_FILES = {
   csv: 'compliance-outcomes.csv',
 } as const;
 
-const CSV_COLUMNS = ['pack', 'ruleId', 'resourcePath', 'status', 'acknowledgedAt', 'reason'] as const;
+const CSV_COLUMNS = [
+  'pack',
+  'ruleId',
+  'level',
+  'resourcePath',
+  'status',
+  'finding',
+  'acknowledgedAt',
+  'reason',
+] as const;
 
 /** Totals per pack and status, then every outcome, as JSON a reviewer's tooling can read. */
 export function outcomesToJson(outcomes: readonly RuleOutcome[]): string {
@@ -27,8 +36,10 @@ export function outcomesToCsv(outcomes: readonly RuleOutcome[]): string {
     [
       o.pack,
       o.ruleId,
+      o.level,
       o.resourcePath,
       o.status,
+      o.status === 'compliant' ? '' : o.info,
       o.acknowledgement?.constructPath ?? '',
       o.acknowledgement?.reason ?? '',
     ]

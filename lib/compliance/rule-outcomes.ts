@@ -14,6 +14,10 @@ export interface RuleOutcome {
   /** Construct path of the resource. */
   readonly resourcePath: string;
   readonly status: OutcomeStatus;
+  /** Level of the rule: `Error`, `Warning` or `Info`. */
+  readonly level: string;
+  /** What the rule reports when it finds something. */
+  readonly info: string;
   /** For `acknowledged`: the reason given, and where the acknowledgement was made. */
   readonly acknowledgement?: { readonly reason: string; readonly constructPath: string };
 }
@@ -46,6 +50,8 @@ export function recordingPack(
           ruleId: id,
           resourcePath: params.node.node.path,
           status: acknowledgement ? 'acknowledged' : status,
+          level: params.level,
+          info: params.info,
           acknowledgement,
         });
       };

@@ -61,6 +61,10 @@ describe('AcknowledgementAudit', () => {
       ruleId: 'SchedulingChecklist-C7-LogRetention',
       resourcePath: 'Audit/Logs/Resource',
       status: 'acknowledged',
+      level: 'Error',
+      info: expect.stringContaining(
+        'The log group keeps its logs forever or longer than the 400-day ceiling.',
+      ),
       acknowledgement: { reason: REASON, constructPath: 'Audit/Logs' },
     });
   });

@@ -1,12 +1,21 @@
 import { outcomesToCsv, outcomesToJson, RuleOutcome } from '../../lib';
 
 const OUTCOMES: RuleOutcome[] = [
-  { pack: 'AwsSolutions', ruleId: 'AwsSolutions-S1', resourcePath: 'S/Bucket/Resource', status: 'compliant' },
+  {
+    pack: 'AwsSolutions',
+    ruleId: 'AwsSolutions-S1',
+    resourcePath: 'S/Bucket/Resource',
+    status: 'compliant',
+    level: 'Error',
+    info: 'The bucket has no access logs.',
+  },
   {
     pack: 'AwsSolutions',
     ruleId: 'AwsSolutions-IAM5[Resource::*]',
     resourcePath: 'S/Role/Policy/Resource',
     status: 'acknowledged',
+    level: 'Error',
+    info: 'The IAM entity contains wildcard permissions.',
     acknowledgement: {
       constructPath: 'S/Role',
       reason: 'The token action, "GetAuthorizationToken", has no resource, by design',
@@ -17,6 +26,8 @@ const OUTCOMES: RuleOutcome[] = [
     ruleId: 'SchedulingChecklist-C7-LogRetention',
     resourcePath: 'S/Logs/Resource',
     status: 'non-compliant',
+    level: 'Error',
+    info: 'The log group keeps its logs forever.',
   },
 ];
 
@@ -32,13 +43,13 @@ describe('outcome reports', () => {
 
   test('CSV has one line per outcome and quotes commas and double quotes', () => {
     const lines = outcomesToCsv(OUTCOMES).split('\r\n');
-    expect(lines[0]).toBe('pack,ruleId,resourcePath,status,acknowledgedAt,reason');
-    expect(lines[1]).toBe('AwsSolutions,AwsSolutions-S1,S/Bucket/Resource,compliant,,');
+    expect(lines[0]).toBe('pack,ruleId,level,resourcePath,status,finding,acknowledgedAt,reason');
+    expect(lines[1]).toBe('AwsSolutions,AwsSolutions-S1,Error,S/Bucket/Resource,compliant,,,');
     expect(lines[2]).toBe(
-      'AwsSolutions,AwsSolutions-IAM5[Resource::*],S/Role/Policy/Resource,acknowledged,S/Role,"The token action, ""GetAuthorizationToken"", has no resource, by design"',
+      'AwsSolutions,AwsSolutions-IAM5[Resource::*],Error,S/Role/Policy/Resource,acknowledged,The IAM entity contains wildcard permissions.,S/Role,"The token action, ""GetAuthorizationToken"", has no resource, by design"',
     );
     expect(lines[3]).toBe(
-      'SchedulingChecklist,SchedulingChecklist-C7-LogRetention,S/Logs/Resource,non-compliant,,',
+      'SchedulingChecklist,SchedulingChecklist-C7-LogRetention,Error,S/Logs/Resource,non-compliant,The log group keeps its logs forever.,,',
     );
     expect(lines).toHaveLength(5); // header, three outcomes, and the final line break
   });
