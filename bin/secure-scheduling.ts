@@ -52,8 +52,10 @@ function main(): void {
 
   const assembly = app.synth();
   console.error(`secure-scheduling: templates in ${assembly.directory}`);
-  const [jsonReport, csvReport] = writeOutcomeReports(outcomes.outcomes, assembly.directory);
-  console.error(`secure-scheduling: every rule × resource outcome in ${jsonReport} and ${csvReport}`);
+  const [jsonReport, csvReport, sarifReport] = writeOutcomeReports(outcomes.outcomes, assembly.directory);
+  console.error(
+    `secure-scheduling: every rule × resource outcome in ${jsonReport} and ${csvReport}; SARIF: ${sarifReport}`,
+  );
   const summary = summarizeValidationReport(assembly.directory);
   const report = summary.reportPath ?? path.join(assembly.directory, 'validation-report.json');
   if (summary.failures.length > 0) {

@@ -270,6 +270,16 @@ describe('bundled app (bin/secure-scheduling.ts)', () => {
         .split('\r\n');
       expect(csv[0]).toBe('pack,ruleId,level,resourcePath,status,finding,acknowledgedAt,reason');
       expect(csv.length - 2).toBe(report.outcomes.length);
+      const sarif = readJson<{
+        version: string;
+        runs: Array<{ results: Array<{ suppressions?: unknown[] }> }>;
+      }>(path.join(runs.example.outdir, 'compliance.sarif'));
+      expect(sarif.version).toBe('2.1.0');
+      // Every finding of the default stack is acknowledged, so every SARIF result is suppressed with a reason.
+      expect(sarif.runs[0].results.length).toBe(
+        report.outcomes.filter((o) => o.status === 'acknowledged').length,
+      );
+      expect(sarif.runs[0].results.every((r) => r.suppressions?.length === 1)).toBe(true);
     });
 
     test('needs no AWS lookup (the assembly asks for no missing context)', () => {

@@ -6,6 +6,7 @@ import { RuleOutcome } from './rule-outcomes';
 export const OUTCOME_REPORT_FILES = {
   json: 'compliance-outcomes.json',
   csv: 'compliance-outcomes.csv',
+  sarif: 'compliance.sarif',
 } as const;
 
 const CSV_COLUMNS = [
@@ -49,11 +50,60 @@ export function outcomesToCsv(outcomes: readonly RuleOutcome[]): string {
   return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }
 
-/** Writes the JSON and CSV outcome reports into `directory` (a cloud assembly) and returns their paths. */
+const SARIF_LEVEL: Readonly<Record<string, string>> = { Error: 'error', Warning: 'warning', Info: 'note' };
+
+/**
+ * SARIF 2.1.0, for code-scanning tools: one result per finding (non-compliant, acknowledged or a rule that could
+ * not judge its resource). Acknowledged findings carry an accepted external suppression with the reason, so
+ * tools show them as suppressed rather than hide them. Each result points at the stack's template and names the
+ * resource by its construct path.
+ */
+export function outcomesToSarif(outcomes: readonly RuleOutcome[]): string {
+  const findings = outcomes.filter((o) => o.status !== 'compliant');
+  const rules = [...new Map(findings.map((o) => [baseRuleId(o.ruleId), o])).values()].map((o) => ({
+    id: baseRuleId(o.ruleId),
+    shortDescription: { text: o.info },
+    properties: { pack: o.pack },
+  }));
+  const results = findings.map((o) => ({
+    ruleId: baseRuleId(o.ruleId),
+    level: SARIF_LEVEL[o.level] ?? 'warning',
+    message: {
+      text:
+        o.status === 'error'
+          ? `${o.info} (the rule could not evaluate this resource at synth)`
+          : `${o.info} [${o.ruleId}]`,
+    },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: `${o.resourcePath.split('/')[0]}.template.json` } },
+        logicalLocations: [{ fullyQualifiedName: o.resourcePath, kind: 'resource' }],
+      },
+    ],
+    suppressions: o.acknowledgement
+      ? [{ kind: 'external', status: 'accepted', justification: o.acknowledgement.reason }]
+      : undefined,
+  }));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'secure-scheduling compliance', rules } }, results }],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+/** `AwsSolutions-IAM5[Resource::*]` is a finding of rule `AwsSolutions-IAM5`. */
+function baseRuleId(ruleId: string): string {
+  return ruleId.replace(/\[.*\]$/, '');
+}
+
+/** Writes the JSON, CSV and SARIF outcome reports into `directory` (a cloud assembly) and returns their paths. */
 export function writeOutcomeReports(outcomes: readonly RuleOutcome[], directory: string): string[] {
   const json = path.join(directory, OUTCOME_REPORT_FILES.json);
   const csv = path.join(directory, OUTCOME_REPORT_FILES.csv);
+  const sarif = path.join(directory, OUTCOME_REPORT_FILES.sarif);
   writeFileSync(json, outcomesToJson(outcomes));
   writeFileSync(csv, outcomesToCsv(outcomes));
-  return [json, csv];
+  writeFileSync(sarif, outcomesToSarif(outcomes));
+  return [json, csv, sarif];
 }

@@ -1,4 +1,4 @@
-import { outcomesToCsv, outcomesToJson, RuleOutcome } from '../../lib';
+import { outcomesToCsv, outcomesToJson, outcomesToSarif, RuleOutcome } from '../../lib';
 
 const OUTCOMES: RuleOutcome[] = [
   {
@@ -52,5 +52,35 @@ describe('outcome reports', () => {
       'SchedulingChecklist,SchedulingChecklist-C7-LogRetention,Error,S/Logs/Resource,non-compliant,The log group keeps its logs forever.,,',
     );
     expect(lines).toHaveLength(5); // header, three outcomes, and the final line break
+  });
+
+  test('SARIF 2.1.0 lists each finding once, acknowledged ones as accepted suppressions with their reason', () => {
+    const sarif = JSON.parse(outcomesToSarif(OUTCOMES));
+    expect(sarif.version).toBe('2.1.0');
+    const [run] = sarif.runs;
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([
+      'AwsSolutions-IAM5',
+      'SchedulingChecklist-C7-LogRetention',
+    ]);
+    expect(run.results).toHaveLength(2);
+    expect(run.results[0]).toMatchObject({
+      ruleId: 'AwsSolutions-IAM5',
+      level: 'error',
+      message: { text: 'The IAM entity contains wildcard permissions. [AwsSolutions-IAM5[Resource::*]]' },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: 'S.template.json' } },
+          logicalLocations: [{ fullyQualifiedName: 'S/Role/Policy/Resource', kind: 'resource' }],
+        },
+      ],
+      suppressions: [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: expect.stringContaining('GetAuthorizationToken'),
+        },
+      ],
+    });
+    expect(run.results[1].suppressions).toBeUndefined();
   });
 });
