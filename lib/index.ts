@@ -18,3 +18,5 @@ export * from './secure-scheduling-stack';
 export * from './compliance/rule-outcomes';
 export * from './compliance/acknowledgement-audit';
 export * from './compliance/outcome-reports';
+export * from './compliance/summary-report';
+export * from './compliance/checklist/checklist-items';

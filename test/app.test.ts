@@ -280,6 +280,9 @@ describe('bundled app (bin/secure-scheduling.ts)', () => {
         report.outcomes.filter((o) => o.status === 'acknowledged').length,
       );
       expect(sarif.runs[0].results.every((r) => r.suppressions?.length === 1)).toBe(true);
+      const summary = fs.readFileSync(path.join(runs.example.outdir, 'compliance-summary.md'), 'utf8');
+      expect(summary).toContain('passed or was acknowledged with a reason: synth succeeded.');
+      expect(summary).toContain('## C10: Keep activity logs');
     });
 
     test('needs no AWS lookup (the assembly asks for no missing context)', () => {

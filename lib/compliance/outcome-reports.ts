@@ -1,12 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RuleOutcome } from './rule-outcomes';
+import { outcomesToMarkdown } from './summary-report';
 
 /** File names of the outcome reports written into a cloud assembly. */
 export const OUTCOME_REPORT_FILES = {
   json: 'compliance-outcomes.json',
   csv: 'compliance-outcomes.csv',
   sarif: 'compliance.sarif',
+  markdown: 'compliance-summary.md',
 } as const;
 
 const CSV_COLUMNS = [
@@ -97,13 +99,15 @@ function baseRuleId(ruleId: string): string {
   return ruleId.replace(/\[.*\]$/, '');
 }
 
-/** Writes the JSON, CSV and SARIF outcome reports into `directory` (a cloud assembly) and returns their paths. */
+/** Writes the JSON, CSV, SARIF and Markdown outcome reports into `directory` (a cloud assembly) and returns their paths. */
 export function writeOutcomeReports(outcomes: readonly RuleOutcome[], directory: string): string[] {
   const json = path.join(directory, OUTCOME_REPORT_FILES.json);
   const csv = path.join(directory, OUTCOME_REPORT_FILES.csv);
   const sarif = path.join(directory, OUTCOME_REPORT_FILES.sarif);
   writeFileSync(json, outcomesToJson(outcomes));
   writeFileSync(csv, outcomesToCsv(outcomes));
+  const markdown = path.join(directory, OUTCOME_REPORT_FILES.markdown);
   writeFileSync(sarif, outcomesToSarif(outcomes));
-  return [json, csv, sarif];
+  writeFileSync(markdown, outcomesToMarkdown(outcomes));
+  return [json, csv, sarif, markdown];
 }

@@ -1,4 +1,11 @@
-import { outcomesToCsv, outcomesToJson, outcomesToSarif, RuleOutcome } from '../../lib';
+import {
+  checklistItemOf,
+  outcomesToCsv,
+  outcomesToJson,
+  outcomesToMarkdown,
+  outcomesToSarif,
+  RuleOutcome,
+} from '../../lib';
 
 const OUTCOMES: RuleOutcome[] = [
   {
@@ -82,5 +89,38 @@ describe('outcome reports', () => {
       ],
     });
     expect(run.results[1].suppressions).toBeUndefined();
+  });
+
+  test('outcomes belong to the checklist item of their rule, or of their acknowledgement', () => {
+    const acknowledged = {
+      ...OUTCOMES[1],
+      acknowledgement: { constructPath: 'S/Role', reason: '[C3] Token only.' },
+    };
+    expect(checklistItemOf(OUTCOMES[2])).toBe('C7');
+    expect(checklistItemOf(acknowledged)).toBe('C3');
+    expect(checklistItemOf(OUTCOMES[0])).toBeUndefined();
+  });
+
+  test('the Markdown summary says synth failed, and lists open and acknowledged findings under their item', () => {
+    const acknowledged = {
+      ...OUTCOMES[1],
+      acknowledgement: { constructPath: 'S/Role', reason: '[C3] Token only | by design.' },
+    };
+    const markdown = outcomesToMarkdown([OUTCOMES[0], acknowledged, OUTCOMES[2]]);
+    expect(markdown).toContain('**1 findings are neither fixed nor acknowledged**: synth failed.');
+    expect(markdown).toContain('| AwsSolutions | 1 | 1 | 0 | 0 |');
+    expect(markdown).toContain('| C7 | Limit the data collected and kept | 0 | 0 | 1 | 0 |');
+    const c3 = markdown.slice(markdown.indexOf('## C3:'), markdown.indexOf('## C4:'));
+    expect(c3).toContain(
+      '| AwsSolutions-IAM5[Resource::*] | S/Role/Policy/Resource | Token only \\| by design. |',
+    );
+    const c7 = markdown.slice(markdown.indexOf('## C7:'), markdown.indexOf('## C8:'));
+    expect(c7).toContain('| SchedulingChecklist-C7-LogRetention |');
+    expect(c7).toContain(
+      '| SchedulingChecklist-C7-LogRetention | S/Logs/Resource | The log group keeps its logs forever. |',
+    );
+    expect(markdown).toContain(
+      '## C10: Keep activity logs and review them for unexpected setting changes\n\nNo rule checks this item',
+    );
   });
 });
