@@ -52,11 +52,13 @@ function main(): void {
 
   const assembly = app.synth();
   console.error(`secure-scheduling: templates in ${assembly.directory}`);
-  const [jsonReport, csvReport, sarifReport, markdownReport] = writeOutcomeReports(
+  const [jsonReport, csvReport, sarifReport, markdownReport, htmlReport] = writeOutcomeReports(
     outcomes.outcomes,
     assembly.directory,
   );
-  console.error(`secure-scheduling: compliance summary for reviewers: ${markdownReport}`);
+  console.error(
+    `secure-scheduling: compliance summary for reviewers: ${htmlReport} (also ${markdownReport})`,
+  );
   console.error(
     `secure-scheduling: every rule × resource outcome in ${jsonReport} and ${csvReport}; SARIF: ${sarifReport}`,
   );

@@ -47,6 +47,7 @@ describe('secure-scheduling report', () => {
       'compliance-outcomes.csv',
       'compliance.sarif',
       'compliance-summary.md',
+      'compliance-summary.html',
     ]);
     expect(run.stderr).toContain('1 findings are neither fixed nor acknowledged');
     expect(fs.readFileSync(path.join(directory, 'compliance-summary.md'), 'utf8')).toContain('synth failed');

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RuleOutcome } from './rule-outcomes';
-import { outcomesToMarkdown } from './summary-report';
+import { outcomesToHtml, outcomesToMarkdown } from './summary-report';
 
 /** File names of the outcome reports written into a cloud assembly. */
 export const OUTCOME_REPORT_FILES = {
@@ -9,6 +9,7 @@ export const OUTCOME_REPORT_FILES = {
   csv: 'compliance-outcomes.csv',
   sarif: 'compliance.sarif',
   markdown: 'compliance-summary.md',
+  html: 'compliance-summary.html',
 } as const;
 
 const CSV_COLUMNS = [
@@ -99,7 +100,7 @@ function baseRuleId(ruleId: string): string {
   return ruleId.replace(/\[.*\]$/, '');
 }
 
-/** Writes the JSON, CSV, SARIF and Markdown outcome reports into `directory` (a cloud assembly) and returns their paths. */
+/** Writes the JSON, CSV, SARIF, Markdown and HTML outcome reports into `directory` (a cloud assembly) and returns their paths. */
 export function writeOutcomeReports(outcomes: readonly RuleOutcome[], directory: string): string[] {
   const json = path.join(directory, OUTCOME_REPORT_FILES.json);
   const csv = path.join(directory, OUTCOME_REPORT_FILES.csv);
@@ -108,6 +109,8 @@ export function writeOutcomeReports(outcomes: readonly RuleOutcome[], directory:
   writeFileSync(csv, outcomesToCsv(outcomes));
   const markdown = path.join(directory, OUTCOME_REPORT_FILES.markdown);
   writeFileSync(sarif, outcomesToSarif(outcomes));
+  const html = path.join(directory, OUTCOME_REPORT_FILES.html);
   writeFileSync(markdown, outcomesToMarkdown(outcomes));
-  return [json, csv, sarif, markdown];
+  writeFileSync(html, outcomesToHtml(outcomes));
+  return [json, csv, sarif, markdown, html];
 }

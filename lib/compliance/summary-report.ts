@@ -4,6 +4,17 @@ import { CHECKLIST_RULES } from './checklist/checklist-rules';
 import { OutcomeStatus, RuleOutcome } from './rule-outcomes';
 
 const STATUSES: readonly OutcomeStatus[] = ['compliant', 'acknowledged', 'non-compliant', 'error'];
+const STATUS_HEADERS = ['Compliant', 'Acknowledged', 'Non-compliant', 'Error'];
+
+/** A piece of the reviewers' summary, rendered as Markdown or as HTML. */
+type Block =
+  | { readonly kind: 'heading'; readonly level: 1 | 2; readonly text: string }
+  | { readonly kind: 'paragraph'; readonly text: string; readonly alert?: boolean }
+  | {
+      readonly kind: 'table';
+      readonly header: readonly string[];
+      readonly rows: ReadonlyArray<readonly string[]>;
+    };
 
 /**
  * The checklist item an outcome belongs to: the item of a rule of the checklist pack, or the item an
@@ -19,29 +30,36 @@ export function checklistItemOf(outcome: RuleOutcome): ChecklistItem | undefined
   return named !== undefined && named in CHECKLIST_ITEMS ? (named as ChecklistItem) : undefined;
 }
 
-/**
- * A Markdown summary for compliance reviewers: totals per pack and per checklist item first, then for each
- * checklist item its rules, the resources checked, their outcome and every acknowledgement with its reason.
- */
-export function outcomesToMarkdown(outcomes: readonly RuleOutcome[]): string {
-  const lines: string[] = ['# Compliance summary', ''];
-  const count = (list: readonly RuleOutcome[], status: OutcomeStatus) =>
-    list.filter((o) => o.status === status).length;
+const count = (list: readonly RuleOutcome[], status: OutcomeStatus) =>
+  list.filter((o) => o.status === status).length;
+const counts = (list: readonly RuleOutcome[]) => STATUSES.map((s) => String(count(list, s)));
+
+/** Totals per pack and per checklist item, then each item's rules, outcomes and reasons. */
+function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
+  const blocks: Block[] = [{ kind: 'heading', level: 1, text: 'Compliance summary' }];
   const unresolved = count(outcomes, 'non-compliant') + count(outcomes, 'error');
-  lines.push(
+  blocks.push(
     unresolved === 0
-      ? 'Every rule of every pack passed or was acknowledged with a reason: synth succeeded.'
-      : `**${unresolved} findings are neither fixed nor acknowledged**: synth failed.`,
-    '',
-    '## Totals per pack',
-    '',
-    '| Pack | Compliant | Acknowledged | Non-compliant | Error |',
-    '|---|---|---|---|---|',
+      ? {
+          kind: 'paragraph',
+          text: 'Every rule of every pack passed or was acknowledged with a reason: synth succeeded.',
+        }
+      : {
+          kind: 'paragraph',
+          alert: true,
+          text: `${unresolved} findings are neither fixed nor acknowledged: synth failed.`,
+        },
   );
-  for (const pack of [...new Set(outcomes.map((o) => o.pack))]) {
-    const own = outcomes.filter((o) => o.pack === pack);
-    lines.push(`| ${pack} | ${STATUSES.map((s) => count(own, s)).join(' | ')} |`);
-  }
+
+  blocks.push({ kind: 'heading', level: 2, text: 'Totals per pack' });
+  blocks.push({
+    kind: 'table',
+    header: ['Pack', ...STATUS_HEADERS],
+    rows: [...new Set(outcomes.map((o) => o.pack))].map((pack) => [
+      pack,
+      ...counts(outcomes.filter((o) => o.pack === pack)),
+    ]),
+  });
 
   const byItem = new Map<ChecklistItem, RuleOutcome[]>();
   for (const outcome of outcomes) {
@@ -50,58 +68,140 @@ export function outcomesToMarkdown(outcomes: readonly RuleOutcome[]): string {
       byItem.set(item, [...(byItem.get(item) ?? []), outcome]);
     }
   }
-  lines.push(
-    '',
-    '## Totals per checklist item',
-    '',
-    '| Item | Requirement | Compliant | Acknowledged | Non-compliant | Error |',
-    '|---|---|---|---|---|---|',
-  );
-  for (const [item, title] of Object.entries(CHECKLIST_ITEMS) as Array<[ChecklistItem, string]>) {
-    const own = byItem.get(item) ?? [];
-    lines.push(`| ${item} | ${title} | ${STATUSES.map((s) => count(own, s)).join(' | ')} |`);
-  }
+  const items = Object.entries(CHECKLIST_ITEMS) as Array<[ChecklistItem, string]>;
+  blocks.push({ kind: 'heading', level: 2, text: 'Totals per checklist item' });
+  blocks.push({
+    kind: 'table',
+    header: ['Item', 'Requirement', ...STATUS_HEADERS],
+    rows: items.map(([item, title]) => [item, title, ...counts(byItem.get(item) ?? [])]),
+  });
 
-  for (const [item, title] of Object.entries(CHECKLIST_ITEMS) as Array<[ChecklistItem, string]>) {
+  for (const [item, title] of items) {
     const own = byItem.get(item) ?? [];
-    lines.push('', `## ${item}: ${title}`, '');
+    blocks.push({ kind: 'heading', level: 2, text: `${item}: ${title}` });
     const rules = CHECKLIST_RULES.filter((r) => r.checklist === item);
     if (rules.length === 0 && own.length === 0) {
-      lines.push('No rule checks this item in the synthesized stacks yet.');
+      blocks.push({ kind: 'paragraph', text: 'No rule checks this item in the synthesized stacks yet.' });
       continue;
     }
     if (rules.length > 0) {
-      lines.push('| Rule | What it requires | Resources | Outcome |', '|---|---|---|---|');
-      for (const rule of rules) {
-        const checked = own.filter((o) => o.ruleId.startsWith(`SchedulingChecklist-${rule.id}`));
-        const outcome =
-          checked.length === 0
-            ? 'not applicable'
-            : STATUSES.filter((s) => count(checked, s) > 0)
-                .map((s) => `${count(checked, s)} ${s}`)
-                .join(', ');
-        lines.push(
-          `| SchedulingChecklist-${rule.id} | ${rule.explanation} | ${new Set(checked.map((o) => o.resourcePath)).size} | ${outcome} |`,
-        );
-      }
-      lines.push('');
+      blocks.push({
+        kind: 'table',
+        header: ['Rule', 'What it requires', 'Resources', 'Outcome'],
+        rows: rules.map((rule) => {
+          const checked = own.filter((o) => o.ruleId.startsWith(`SchedulingChecklist-${rule.id}`));
+          const outcome =
+            checked.length === 0
+              ? 'not applicable'
+              : STATUSES.filter((s) => count(checked, s) > 0)
+                  .map((s) => `${count(checked, s)} ${s}`)
+                  .join(', ');
+          return [
+            `SchedulingChecklist-${rule.id}`,
+            rule.explanation,
+            String(new Set(checked.map((o) => o.resourcePath)).size),
+            outcome,
+          ];
+        }),
+      });
     }
     const acknowledged = own.filter((o) => o.status === 'acknowledged');
     if (acknowledged.length > 0) {
-      lines.push('Acknowledged findings:', '', '| Rule | Resource | Reason |', '|---|---|---|');
-      for (const o of acknowledged) {
-        lines.push(
-          `| ${o.ruleId} | ${o.resourcePath} | ${(o.acknowledgement?.reason ?? '').replace(/^\[C\d+\]\s*/, '').replace(/\|/g, '\\|')} |`,
-        );
-      }
+      blocks.push({ kind: 'paragraph', text: 'Acknowledged findings:' });
+      blocks.push({
+        kind: 'table',
+        header: ['Rule', 'Resource', 'Reason'],
+        rows: acknowledged.map((o) => [
+          o.ruleId,
+          o.resourcePath,
+          (o.acknowledgement?.reason ?? '').replace(/^\[C\d+\]\s*/, ''),
+        ]),
+      });
     }
     const open = own.filter((o) => o.status === 'non-compliant' || o.status === 'error');
     if (open.length > 0) {
-      lines.push('', 'Open findings:', '', '| Rule | Resource | Finding |', '|---|---|---|');
-      for (const o of open) {
-        lines.push(`| ${o.ruleId} | ${o.resourcePath} | ${o.info} |`);
-      }
+      blocks.push({ kind: 'paragraph', alert: true, text: 'Open findings:' });
+      blocks.push({
+        kind: 'table',
+        header: ['Rule', 'Resource', 'Finding'],
+        rows: open.map((o) => [o.ruleId, o.resourcePath, o.info]),
+      });
     }
   }
-  return `${lines.join('\n')}\n`;
+  return blocks;
+}
+
+/**
+ * A Markdown summary for compliance reviewers: totals per pack and per checklist item first, then for each
+ * checklist item its rules, the resources checked, their outcome and every acknowledgement with its reason.
+ */
+export function outcomesToMarkdown(outcomes: readonly RuleOutcome[]): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const parts = summaryBlocks(outcomes).map((block) => {
+    switch (block.kind) {
+      case 'heading':
+        return `${'#'.repeat(block.level)} ${block.text}`;
+      case 'paragraph':
+        return block.alert ? block.text.replace(/^(.*?)(: .*)?$/, '**$1**$2') : block.text;
+      case 'table':
+        return [
+          `| ${block.header.join(' | ')} |`,
+          `|${block.header.map(() => '---').join('|')}|`,
+          ...block.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+        ].join('\n');
+    }
+  });
+  return `${parts.join('\n\n')}\n`;
+}
+
+/** The same summary as one self-contained HTML page (no scripts, no external resources), readable in any browser. */
+export function outcomesToHtml(outcomes: readonly RuleOutcome[]): string {
+  const escape = (text: string) =>
+    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const statusClass = (header: string, value: string) =>
+    STATUS_HEADERS.includes(header) && value !== '0' ? ` class="${header.toLowerCase()}"` : '';
+  const body = summaryBlocks(outcomes)
+    .map((block) => {
+      switch (block.kind) {
+        case 'heading':
+          return `<h${block.level}>${escape(block.text)}</h${block.level}>`;
+        case 'paragraph':
+          return `<p${block.alert ? ' class="alert"' : ''}>${escape(block.text)}</p>`;
+        case 'table':
+          return [
+            '<table>',
+            `<thead><tr>${block.header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>`,
+            '<tbody>',
+            ...block.rows.map(
+              (row) =>
+                `<tr>${row.map((value, i) => `<td${statusClass(block.header[i], value)}>${escape(value)}</td>`).join('')}</tr>`,
+            ),
+            '</tbody></table>',
+          ].join('\n');
+      }
+    })
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Compliance summary</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1f2328; line-height: 1.45; }
+h1 { border-bottom: 2px solid #d0d7de; padding-bottom: .3rem; }
+h2 { margin-top: 2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
+th, td { border: 1px solid #d0d7de; padding: .35rem .55rem; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+td.compliant { background: #dafbe1; }
+td.acknowledged { background: #fff8c5; }
+td.non-compliant, td.error { background: #ffebe9; font-weight: 600; }
+p.alert { color: #cf222e; font-weight: 600; }
+</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
 }

@@ -1,6 +1,7 @@
 import {
   checklistItemOf,
   outcomesToCsv,
+  outcomesToHtml,
   outcomesToJson,
   outcomesToMarkdown,
   outcomesToSarif,
@@ -122,5 +123,20 @@ describe('outcome reports', () => {
     expect(markdown).toContain(
       '## C10: Keep activity logs and review them for unexpected setting changes\n\nNo rule checks this item',
     );
+  });
+
+  test('the HTML summary is one self-contained page, escapes what it quotes, and marks open findings', () => {
+    const acknowledged = {
+      ...OUTCOMES[1],
+      acknowledgement: { constructPath: 'S/Role', reason: '[C3] <b>Token</b> & only.' },
+    };
+    const html = outcomesToHtml([OUTCOMES[0], acknowledged, OUTCOMES[2]]);
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|src=|href=/i);
+    expect(html).toContain('<td>&lt;b&gt;Token&lt;/b&gt; &amp; only.</td>');
+    expect(html).toContain(
+      '<p class="alert">1 findings are neither fixed nor acknowledged: synth failed.</p>',
+    );
+    expect(html).toContain('<td class="non-compliant">1</td>');
   });
 });
