@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RuleOutcome } from '../lib';
+import { OPEN_FINDING } from './support/outcomes';
 
 const ROOT = path.join(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -15,21 +15,15 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-const OPEN: RuleOutcome = {
-  pack: 'SchedulingChecklist',
-  ruleId: 'SchedulingChecklist-C7-LogRetention',
-  resourcePath: 'S/Logs/Resource',
-  status: 'non-compliant',
-  level: 'Error',
-  info: 'The log group keeps its logs forever.',
-};
-
 describe('secure-scheduling report', () => {
   let directory: string;
 
   beforeAll(() => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-scheduling-cli-'));
-    fs.writeFileSync(path.join(directory, 'compliance-outcomes.json'), JSON.stringify({ outcomes: [OPEN] }));
+    fs.writeFileSync(
+      path.join(directory, 'compliance-outcomes.json'),
+      JSON.stringify({ outcomes: [OPEN_FINDING] }),
+    );
   });
 
   afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));

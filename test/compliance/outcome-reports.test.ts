@@ -7,6 +7,7 @@ import {
   outcomesToSarif,
   RuleOutcome,
 } from '../../lib';
+import { OPEN_FINDING } from '../support/outcomes';
 
 const OUTCOMES: RuleOutcome[] = [
   {
@@ -29,14 +30,7 @@ const OUTCOMES: RuleOutcome[] = [
       reason: 'The token action, "GetAuthorizationToken", has no resource, by design',
     },
   },
-  {
-    pack: 'SchedulingChecklist',
-    ruleId: 'SchedulingChecklist-C7-LogRetention',
-    resourcePath: 'S/Logs/Resource',
-    status: 'non-compliant',
-    level: 'Error',
-    info: 'The log group keeps its logs forever.',
-  },
+  OPEN_FINDING,
 ];
 
 describe('outcome reports', () => {
