@@ -3,18 +3,29 @@
  * Command-line tools of secure-scheduling.
  *
  *   npm run cli -- report <cloud assembly directory>
+ *   npm run cli -- cert-check --domain <name> [--region <r>] [--arn <arn>] [--min-days <n>] [--json]
+ *   npm run cli -- verify <https-url> [--ca <pem>] [--min-days <n>] [--http-port <port>] [--json]
  *
  * `report` renders the compliance reports again (CSV, SARIF, Markdown summary) from the outcomes a synth
  * recorded in `<dir>/compliance-outcomes.json`. Exit codes: 0 when every finding is fixed or acknowledged,
  * 1 when some are not, 2 on bad usage or an unreadable directory.
+ *
+ * `cert-check` (before a deploy) and `verify` (after it) check the certificate in ACM and the live endpoint;
+ * see docs/certificates.md. Exit codes: 0 healthy, 1 findings, 2 bad usage, 3 AWS or the endpoint could not
+ * be asked.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { OUTCOME_REPORT_FILES, RuleOutcome, writeOutcomeReports } from '../lib';
+import type { RuleOutcome } from '../lib/compliance/rule-outcomes';
 
-const USAGE = 'usage: secure-scheduling report <cloud assembly directory>';
+const USAGE = [
+  'usage: secure-scheduling report <cloud assembly directory>',
+  '       secure-scheduling cert-check --domain <name> [--region <region>] [--arn <certificate arn>] [--min-days <n>] [--json]',
+  '       secure-scheduling verify <https-url> [--ca <pem file>] [--min-days <n>] [--http-port <port>] [--json]',
+].join('\n');
 
-function report(directory: string): number {
+async function report(directory: string): Promise<number> {
+  const { OUTCOME_REPORT_FILES, writeOutcomeReports } = await import('../lib/compliance/outcome-reports');
   const source = path.join(directory, OUTCOME_REPORT_FILES.json);
   if (!existsSync(source)) {
     console.error(
@@ -42,13 +53,32 @@ function report(directory: string): number {
   return open === 0 ? 0 : 1;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === 'report' && args.length === 1) {
     return report(args[0]);
+  }
+  // Loaded on demand: the certificate commands need neither aws-cdk-lib nor the compliance packs.
+  if (command === 'cert-check') {
+    const { certCheck } = await import('../lib/certificates/cert-check');
+    const { PROCESS_IO } = await import('../lib/certificates/check-output');
+    return certCheck(args, PROCESS_IO);
+  }
+  if (command === 'verify') {
+    const { verify } = await import('../lib/certificates/verify');
+    const { PROCESS_IO } = await import('../lib/certificates/check-output');
+    return verify(args, PROCESS_IO);
   }
   console.error(USAGE);
   return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`secure-scheduling: ${(error as Error).stack ?? String(error)}`);
+    process.exitCode = 2;
+  },
+);

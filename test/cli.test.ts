@@ -58,4 +58,11 @@ describe('secure-scheduling report', () => {
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('usage: secure-scheduling report <cloud assembly directory>');
   });
+
+  test('usage names every command', () => {
+    const usage = cli('help');
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('secure-scheduling cert-check --domain <name>');
+    expect(usage.stderr).toContain('secure-scheduling verify <https-url>');
+  });
 });

@@ -279,7 +279,14 @@ export function summarize(
 export function assessCertificates(
   certificates: readonly CertificateDetail[],
   domain: string,
-  options: { readonly policy?: CertificatePolicy; readonly now?: Date; readonly searched: boolean },
+  options: {
+    readonly policy?: CertificatePolicy;
+    readonly now?: Date;
+    /** The certificates come from a search of the account, not from an ARN. */
+    readonly searched: boolean;
+    /** How many certificates the search listed in all. @default - `certificates.length` */
+    readonly listed?: number;
+  },
 ): CheckResult {
   const policy = options.policy ?? DEFAULT_CERTIFICATE_POLICY;
   const now = options.now ?? new Date();
@@ -295,7 +302,7 @@ export function assessCertificates(
           id: 'CERT_NOT_FOUND',
           severity: 'error',
           message: options.searched
-            ? `no ACM certificate in this account and region covers '${canonical(domain)}' (${certificates.length} certificates listed)`
+            ? `no ACM certificate in this account and region covers '${canonical(domain)}' (${options.listed ?? certificates.length} certificates listed)`
             : `no ACM certificate found for '${canonical(domain)}'`,
         },
       ],
