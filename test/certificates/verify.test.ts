@@ -1,0 +1,161 @@
+/**
+ * `verify` end to end: the CLI in a child process against real TLS servers on 127.0.0.1, with certificates
+ * made by openssl at test time.
+ */
+import * as net from 'node:net';
+import { AddressInfo } from 'node:net';
+import { runCli } from '../support/cli';
+import { startEndpoint, TestCa, TestEndpoint } from '../support/tls-fixtures';
+
+interface VerifyJson {
+  ok: boolean;
+  protocols: Record<string, boolean>;
+  certificates: Array<{ subjectAltNames: string[]; daysLeft: number; trusted: boolean; healthy: boolean }>;
+  findings: Array<{ id: string; severity: string; message: string }>;
+}
+
+describe('secure-scheduling verify', () => {
+  let ca: TestCa;
+  let good: TestEndpoint;
+  let legacy: TestEndpoint;
+  let wrongName: TestEndpoint;
+  let expiring: TestEndpoint;
+  let noHsts: TestEndpoint;
+
+  beforeAll(async () => {
+    ca = new TestCa();
+    const localhost = ca.issue('localhost', ['localhost'], 200);
+    [good, legacy, wrongName, expiring, noHsts] = await Promise.all([
+      startEndpoint({ pair: localhost }),
+      startEndpoint({ pair: localhost, minVersion: 'TLSv1' }),
+      startEndpoint({ pair: ca.issue('wrong-name', ['other.example.com'], 200) }),
+      startEndpoint({ pair: ca.issue('expiring', ['localhost'], 10) }),
+      startEndpoint({ pair: localhost, hsts: null, redirect: false }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([good, legacy, wrongName, expiring, noHsts].map((e) => e?.close()));
+    ca?.remove();
+  });
+
+  const verify = async (endpoint: TestEndpoint, ...extra: string[]) => {
+    const run = await runCli([
+      'verify',
+      endpoint.url,
+      '--ca',
+      ca.caFile,
+      '--http-port',
+      String(endpoint.httpPort),
+      '--json',
+      ...extra,
+    ]);
+    return { ...run, result: JSON.parse(run.stdout || '{}') as VerifyJson };
+  };
+  const ids = (r: VerifyJson) => r.findings.map((f) => f.id);
+
+  describe('an endpoint configured right', () => {
+    test('accepts only TLS 1.2 and 1.3, trusted, named, with HSTS and a redirect: exit 0', async () => {
+      const { status, result, stderr } = await verify(good);
+      expect(stderr).not.toContain('Error');
+      expect(result.findings).toEqual([]);
+      expect(status).toBe(0);
+      expect(result.ok).toBe(true);
+      expect(result.protocols).toEqual({ TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true });
+      expect(result.certificates).toEqual([
+        expect.objectContaining({ subjectAltNames: ['DNS:localhost'], trusted: true, healthy: true }),
+      ]);
+      expect(result.certificates[0].daysLeft).toBeGreaterThanOrEqual(199);
+    });
+
+    test('without --ca the private CA is not trusted: CERT_UNTRUSTED', async () => {
+      const run = await runCli(['verify', good.url, '--http-port', String(good.httpPort), '--json']);
+      expect(run.status).toBe(1);
+      const result = JSON.parse(run.stdout) as VerifyJson;
+      expect(ids(result)).toEqual(['CERT_UNTRUSTED']);
+      expect(result.findings[0].message).toContain('pass --ca <pem>');
+    });
+
+    test('prints lines a person can read without --json', async () => {
+      const run = await runCli(['verify', good.url, '--ca', ca.caFile, '--http-port', String(good.httpPort)]);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('protocols accepted: TLSv1.2, TLSv1.3');
+      expect(run.stdout).toContain(`secure-scheduling: ${good.url}: ok`);
+    });
+  });
+
+  describe('findings exit 1', () => {
+    test('an endpoint that also accepts TLS 1.0 and 1.1 is TLS_LEGACY_PROTOCOL', async () => {
+      const { status, result } = await verify(legacy);
+      expect(status).toBe(1);
+      expect(result.protocols).toEqual({ TLSv1: true, 'TLSv1.1': true, 'TLSv1.2': true, 'TLSv1.3': true });
+      expect(ids(result)).toEqual(['TLS_LEGACY_PROTOCOL']);
+      expect(result.findings[0].message).toContain('accepts TLSv1 and TLSv1.1');
+    });
+
+    test('a certificate for another name is CERT_HOSTNAME_MISMATCH', async () => {
+      const { status, result } = await verify(wrongName);
+      expect(status).toBe(1);
+      expect(ids(result)).toEqual(['CERT_HOSTNAME_MISMATCH']);
+      expect(result.findings[0].message).toContain('DNS:other.example.com');
+    });
+
+    test('a certificate with fewer days left than --min-days is CERT_EXPIRING', async () => {
+      const { status, result } = await verify(expiring);
+      expect(status).toBe(1);
+      expect(ids(result)).toEqual(['CERT_EXPIRING']);
+      expect(result.findings[0].message).toMatch(/expires in (9|10) days/);
+      // The same certificate passes a lower bar.
+      expect((await verify(expiring, '--min-days', '5')).status).toBe(0);
+    });
+
+    test('no Strict-Transport-Security and plain HTTP served are NO_HSTS and NO_HTTPS_REDIRECT', async () => {
+      const { status, result } = await verify(noHsts);
+      expect(status).toBe(1);
+      expect(ids(result)).toEqual(['NO_HSTS', 'NO_HTTPS_REDIRECT']);
+      expect(result.findings[1].message).toContain('answered 200');
+    });
+  });
+
+  describe('when the endpoint cannot be asked', () => {
+    test('a port nothing listens on exits 3', async () => {
+      const port = await new Promise<number>((resolve) => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => {
+          const free = (probe.address() as AddressInfo).port;
+          probe.close(() => resolve(free));
+        });
+      });
+      const run = await runCli(['verify', `https://localhost:${port}/`, '--json']);
+      expect(run.status).toBe(3);
+      expect(run.stderr).toContain('unreachable: ECONNREFUSED');
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, findings: [] });
+    });
+  });
+
+  describe('bad usage exits 2', () => {
+    test.each([
+      [
+        ['http://localhost/'],
+        "the URL must be an https:// URL like https://schedule.example.com, got 'http://localhost/'",
+      ],
+      [[], 'one https:// URL is required, got 0'],
+      [
+        ['https://localhost/', '--ca', '/nonexistent/ca.pem'],
+        "--ca must name a readable PEM file, got '/nonexistent/ca.pem'",
+      ],
+      [
+        ['https://localhost/', '--http-port', '70000'],
+        "--http-port must be a TCP port between 1 and 65535, got '70000'",
+      ],
+      [
+        ['https://localhost/', '--min-days=-1'],
+        '--min-days must be a whole number of days between 0 and 9999',
+      ],
+    ])('%j', async (args, message) => {
+      const run = await runCli(['verify', ...args]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain('usage: secure-scheduling verify <https-url>');
+    });
+  });
+});

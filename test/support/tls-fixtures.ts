@@ -1,0 +1,170 @@
+/**
+ * Certificates made at test time with the `openssl` command line, and real HTTPS/HTTP servers on 127.0.0.1
+ * that use them, for testing `verify` over real sockets.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+
+export interface KeyPair {
+  readonly key: string;
+  readonly cert: string;
+}
+
+/** A private CA and leaf certificates signed by it, in a temporary directory. */
+export class TestCa {
+  public readonly directory = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-scheduling-tls-'));
+  /** Path of the CA certificate (PEM), for `--ca`. */
+  public readonly caFile = path.join(this.directory, 'ca.pem');
+  private readonly caKey = path.join(this.directory, 'ca.key');
+
+  constructor() {
+    this.openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-sha256',
+      '-days',
+      '30',
+      '-keyout',
+      this.caKey,
+      '-out',
+      this.caFile,
+      '-subj',
+      '/CN=secure-scheduling test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    );
+  }
+
+  /** A leaf certificate for `names` (DNS names), valid for `days`, signed by this CA. */
+  public issue(name: string, names: string[], days: number): KeyPair {
+    const base = path.join(this.directory, name);
+    const ext = `${base}.ext`;
+    fs.writeFileSync(
+      ext,
+      [
+        `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
+        'basicConstraints=critical,CA:FALSE',
+        'keyUsage=critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage=serverAuth',
+      ].join('\n'),
+    );
+    this.openssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${base}.key`,
+      '-out',
+      `${base}.csr`,
+      '-subj',
+      `/CN=${names[0]}`,
+    );
+    this.openssl(
+      'x509',
+      '-req',
+      '-sha256',
+      '-in',
+      `${base}.csr`,
+      '-CA',
+      this.caFile,
+      '-CAkey',
+      this.caKey,
+      '-CAcreateserial',
+      '-days',
+      String(days),
+      '-extfile',
+      ext,
+      '-out',
+      `${base}.pem`,
+    );
+    return { key: fs.readFileSync(`${base}.key`, 'utf8'), cert: fs.readFileSync(`${base}.pem`, 'utf8') };
+  }
+
+  public remove(): void {
+    fs.rmSync(this.directory, { recursive: true, force: true });
+  }
+
+  private openssl(...args: string[]): void {
+    execFileSync('openssl', args, { stdio: 'pipe' });
+  }
+}
+
+export interface TestEndpoint {
+  /** `https://localhost:<port>/`. */
+  readonly url: string;
+  /** Port of its plain-HTTP companion. */
+  readonly httpPort: number;
+  close(): Promise<void>;
+}
+
+export interface EndpointOptions {
+  readonly pair: KeyPair;
+  /** Oldest TLS version accepted. @default 'TLSv1.2' */
+  readonly minVersion?: tls.SecureVersion;
+  /** Strict-Transport-Security value sent. @default one year */
+  readonly hsts?: string | null;
+  /** The plain-HTTP companion redirects to HTTPS; otherwise it serves the page. @default true */
+  readonly redirect?: boolean;
+}
+
+/** An HTTPS server on 127.0.0.1 and its plain-HTTP companion on another port. */
+export async function startEndpoint(options: EndpointOptions): Promise<TestEndpoint> {
+  const minVersion = options.minVersion ?? 'TLSv1.2';
+  const legacy = minVersion === 'TLSv1' || minVersion === 'TLSv1.1';
+  const hsts = options.hsts === undefined ? 'max-age=31536000; includeSubDomains' : options.hsts;
+  const secure = https.createServer(
+    {
+      ...options.pair,
+      minVersion,
+      // OpenSSL 3 refuses TLS 1.0/1.1 at its default security level, on the server side too.
+      ...(legacy ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
+    },
+    (_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        ...(hsts ? { 'strict-transport-security': hsts } : {}),
+      });
+      res.end('booking page');
+    },
+  );
+  await listen(secure);
+  const port = (secure.address() as AddressInfo).port;
+  const plain = http.createServer((req, res) => {
+    if (options.redirect ?? true) {
+      res.writeHead(301, { location: `https://localhost:${port}${req.url ?? '/'}` });
+      res.end();
+    } else {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('booking page, in plain text');
+    }
+  });
+  await listen(plain);
+  return {
+    url: `https://localhost:${port}/`,
+    httpPort: (plain.address() as AddressInfo).port,
+    close: async () => {
+      await Promise.all([close(secure), close(plain)]);
+    },
+  };
+}
+
+function listen(server: http.Server): Promise<void> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+}
+
+function close(server: http.Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
