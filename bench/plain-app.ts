@@ -3,18 +3,26 @@
  * Benchmark baseline: the deployment a competent engineer would write by hand with plain aws-cdk-lib, without
  * this library, cdk-nag or any hardening extras. Same shape as the default app (VPC over two zones with NAT,
  * DNS-validated certificate, internet-facing ALB with HTTPS and an HTTP redirect, Cal.com on Fargate, WAF web
- * ACL, alias record), so `npm run bench` can compare their synth times. Synthesizes offline.
+ * ACL, alias record, a daily certificate-expiry check on Lambda with an SNS topic), so `npm run bench` can
+ * compare their synth times. Synthesizes offline.
  *
  *   npx cdk synth --app "npx tsx bench/plain-app.ts" -o <dir> --quiet
  */
+import * as path from 'node:path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
@@ -108,6 +116,26 @@ class PlainSchedulingStack extends Stack {
       zone,
       recordName: DOMAIN_NAME,
       target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(alb)),
+    });
+
+    const alerts = new sns.Topic(this, 'Alerts');
+    const check = new nodejs.NodejsFunction(this, 'CertificateCheck', {
+      entry: path.join(__dirname, 'plain-certificate-check.ts'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      timeout: Duration.minutes(1),
+      environment: { CERTIFICATE_ARN: certificate.certificateArn, TOPIC_ARN: alerts.topicArn },
+      bundling: { forceDockerBundling: false, externalModules: ['@aws-sdk/*'], minify: true },
+    });
+    alerts.grantPublish(check);
+    check.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['acm:DescribeCertificate'],
+        resources: [certificate.certificateArn],
+      }),
+    );
+    new events.Rule(this, 'DailyCertificateCheck', {
+      schedule: events.Schedule.rate(Duration.days(1)),
+      targets: [new eventTargets.LambdaFunction(check)],
     });
   }
 

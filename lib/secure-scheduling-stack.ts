@@ -8,6 +8,7 @@ import { SchedulingApp, SchedulingAppDefinition } from './app/scheduling-app';
 import { SchedulingService } from './app/scheduling-service';
 import { ServiceAlarms } from './app/service-alarms';
 import { AlertTopic } from './audit/alert-topic';
+import { CertificateMonitor } from './certificates/certificate-monitor';
 import { LogEncryptionKey } from './audit/log-encryption-key';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
@@ -88,6 +89,12 @@ export interface SecureSchedulingStackProps extends StackProps {
 
   /** Retention of flow, WAF and app logs (checklist C7). @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Assess the listener's certificate in ACM every day and send findings to the alert topic (checklist C1).
+   * @default true
+   */
+  readonly certificateMonitor?: boolean;
 }
 
 /**
@@ -109,6 +116,8 @@ export class SecureSchedulingStack extends Stack {
   public readonly alerts: AlertTopic;
   /** Alarms on the app's health. */
   public readonly serviceAlarms: ServiceAlarms;
+  /** The daily check of the listener's certificate, unless turned off. */
+  public readonly certificateMonitor?: CertificateMonitor;
 
   private readonly zones: string[];
 
@@ -198,6 +207,16 @@ export class SecureSchedulingStack extends Stack {
       loadBalancer: this.loadBalancer.loadBalancer,
       alerts: this.alerts,
     });
+    if (props.certificateMonitor ?? true) {
+      this.certificateMonitor = new CertificateMonitor(this, 'CertificateMonitor', {
+        certificates: [this.loadBalancer.certificate],
+        domainName: props.domainName,
+        topic: this.alerts.topic,
+        topicEncryptionKey: this.alerts.encryptionKey,
+        logRetention,
+        logEncryptionKey: this.logEncryptionKey.key,
+      });
+    }
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });
     new CfnOutput(this, 'LoadBalancerDnsName', {

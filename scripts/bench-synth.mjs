@@ -7,7 +7,7 @@
 // Exit 0 when the ratio of medians is within the budget, 1 when over it, 2 when an app fails to synth (its
 // stderr tail is printed) or the arguments are wrong.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,26 @@ class SynthFailure extends Error {
   }
 }
 
+/**
+ * The Lambda functions of the synthesized templates whose code is a bundled asset, with the size of the
+ * bundle: what each function uploads and cold-starts from.
+ */
+function lambdaBundles(outDir) {
+  const bundles = [];
+  for (const file of readdirSync(outDir).filter((f) => f.endsWith('.template.json'))) {
+    const template = JSON.parse(readFileSync(join(outDir, file), 'utf8'));
+    for (const [id, resource] of Object.entries(template.Resources ?? {})) {
+      const key = resource.Type === 'AWS::Lambda::Function' ? resource.Properties?.Code?.S3Key : undefined;
+      const asset = typeof key === 'string' ? join(outDir, `asset.${key.replace(/\.zip$/, '')}`) : undefined;
+      if (asset && existsSync(asset)) {
+        const bytes = readdirSync(asset).reduce((sum, f) => sum + statSync(join(asset, f)).size, 0);
+        bundles.push({ function: id, bytes });
+      }
+    }
+  }
+  return bundles;
+}
+
 /** One complete `cdk synth` into a fresh directory; returns its wall time in seconds. */
 function synth(app, workDir, env) {
   const outDir = mkdtempSync(join(workDir, 'out-'));
@@ -85,6 +105,7 @@ function synth(app, workDir, env) {
       const detail = run.error ? run.error.message : `exit code ${run.status ?? run.signal}`;
       throw new SynthFailure(app, detail, `${run.stderr ?? ''}${run.stdout ?? ''}`);
     }
+    app.bundles ??= lambdaBundles(outDir);
     return seconds;
   } finally {
     rmSync(outDir, { recursive: true, force: true });
@@ -95,7 +116,14 @@ function summarize(app, times) {
   const sorted = [...times].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { label: app.label, command: app.command, times, median, min: sorted[0] };
+  return {
+    label: app.label,
+    command: app.command,
+    times,
+    median,
+    min: sorted[0],
+    bundles: app.bundles ?? [],
+  };
 }
 
 function printTable(result) {
@@ -109,6 +137,11 @@ function printTable(result) {
     console.log(
       row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   '),
     );
+  }
+  for (const r of [result.ours, result.baseline]) {
+    for (const b of r.bundles) {
+      console.log(`lambda bundle: ${r.label}: ${b.function} ${(b.bytes / 1024).toFixed(1)} KiB`);
+    }
   }
   const verdict = result.withinBudget ? 'within budget' : 'OVER BUDGET';
   console.log(`ratio of medians: ${result.ratio.toFixed(2)} (budget ${result.maxRatio}): ${verdict}`);

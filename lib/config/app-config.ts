@@ -38,6 +38,7 @@ export interface SchedulingConfig {
   readonly alertEmails?: string[];
   readonly alertHttpsEndpoints?: string[];
   readonly egressPorts?: number[];
+  readonly certificateMonitor?: boolean;
 }
 
 type Kind = 'string' | 'integer' | 'boolean' | 'string-list' | 'integer-list';
@@ -91,6 +92,10 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
   egressPorts: {
     kind: 'integer-list',
     description: 'TCP ports the app may connect out to (443 always; 587 for SMTP)',
+  },
+  certificateMonitor: {
+    kind: 'boolean',
+    description: 'daily check of the certificate in ACM, findings to the alert topic (default true)',
   },
 };
 
@@ -319,6 +324,7 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     alertEmails: cfg.alertEmails,
     alertHttpsEndpoints: cfg.alertHttpsEndpoints,
     egressPorts: cfg.egressPorts,
+    certificateMonitor: cfg.certificateMonitor,
   };
 }
 

@@ -1,0 +1,344 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import {
+  AwsSolutionsChecks,
+  HIPAASecurityChecks,
+  NagPack,
+  NIST80053R5Checks,
+  PCIDSS321Checks,
+} from 'cdk-nag';
+import {
+  AlertTopic,
+  recordedAcknowledgements,
+  SchedulingChecklistChecks,
+  SecureSchedulingError,
+} from '../../lib';
+import { CertificateMonitor } from '../../lib/certificates/certificate-monitor';
+import { APP_CONTEXT, testApp, testStack } from '../support/app';
+
+const ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
+
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown };
+
+/** The statements of the monitor role's managed policy. */
+function roleStatements(template: Template): Statement[] {
+  const policies = template.findResources('AWS::IAM::ManagedPolicy', {
+    Properties: { Description: Match.stringLikeRegexp('CertificateMonitor/Role') },
+  });
+  return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement) as Statement[];
+}
+
+describe('CertificateMonitor', () => {
+  let stack: Stack;
+  let monitor: CertificateMonitor;
+  let template: Template;
+
+  beforeAll(() => {
+    stack = testStack(testApp());
+    const alerts = new AlertTopic(stack, 'Alerts');
+    monitor = new CertificateMonitor(stack, 'CertificateMonitor', {
+      certificates: [acm.Certificate.fromCertificateArn(stack, 'Certificate', ARN)],
+      domainName: 'schedule.example.com',
+      topic: alerts.topic,
+    });
+    template = Template.fromStack(stack);
+  });
+
+  describe('compliance', () => {
+    test.each<[string, () => NagPack]>([
+      ['AwsSolutions', () => new AwsSolutionsChecks()],
+      ['HIPAA Security', () => new HIPAASecurityChecks()],
+      ['NIST 800-53 R5', () => new NIST80053R5Checks()],
+      ['PCI DSS 3.2.1', () => new PCIDSS321Checks()],
+      ['SchedulingChecklistChecks', () => new SchedulingChecklistChecks()],
+    ])('the %s pack finds nothing unacknowledged', (_name, pack) => {
+      const report = pack().validateScope(stack);
+      expect(
+        report.violations.map(
+          (v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`,
+        ),
+      ).toEqual([]);
+    });
+
+    test('acknowledges only that the function is outside the VPC, on the function', () => {
+      const recorded = recordedAcknowledgements(monitor).filter(
+        (r) => !r.ruleId.startsWith('CloudFormation-Validate::'),
+      );
+      expect(recorded.map((r) => r.ruleId).sort()).toEqual([
+        'HIPAA.Security-LambdaInsideVPC',
+        'NIST.800.53.R5-LambdaInsideVPC',
+        'PCI.DSS.321-LambdaInsideVPC',
+      ]);
+      expect(recorded.every((r) => r.constructPath === monitor.function.node.path)).toBe(true);
+    });
+  });
+
+  describe('function', () => {
+    test('runs the latest Node.js runtime outside the VPC, one at a time, with a dead-letter queue', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 256,
+        Timeout: 60,
+        ReservedConcurrentExecutions: 1,
+        DeadLetterConfig: {
+          TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CertificateMonitorDeadLetterQueue'), 'Arn'] },
+        },
+        VpcConfig: Match.absent(),
+        LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^CertificateMonitorLogGroup') } },
+        Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CertificateMonitorRole'), 'Arn'] },
+        Environment: {
+          Variables: {
+            CERTIFICATE_ARNS: ARN,
+            DOMAIN_NAME: 'schedule.example.com',
+            MIN_DAYS_LEFT: '30',
+            ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^Alerts') },
+          },
+        },
+      });
+    });
+
+    test('is retried twice when it fails, then dead-lettered', () => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 21600,
+        Qualifier: '$LATEST',
+      });
+    });
+
+    test('is bundled by local esbuild, minified, without the AWS SDK', () => {
+      const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((r) =>
+        String(r.Properties.Description).startsWith('Assesses'),
+      )!;
+      const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const bundle = path.join((stack.node.root as App).outdir, `asset.${hash}`, 'index.js');
+      const source = fs.readFileSync(bundle, 'utf8');
+      expect(source).toContain('require("@aws-sdk/client-acm")');
+      expect(source).toContain('require("@aws-sdk/client-sns")');
+      expect(source).not.toContain('@smithy/');
+      expect(source).toContain('CERT_WEAK_KEY');
+      // Minified: few lines for the whole handler and assessment core.
+      expect(source.split('\n').length).toBeLessThan(20);
+      expect(fs.statSync(bundle).size).toBeLessThan(20_000);
+    });
+  });
+
+  describe('schedule', () => {
+    test('runs daily, retried twice, undeliverable events to the same dead-letter queue', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 day)',
+        State: 'ENABLED',
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CertificateMonitorFunction'), 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 },
+            DeadLetterConfig: {
+              Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CertificateMonitorDeadLetterQueue'), 'Arn'] },
+            },
+          }),
+        ],
+      });
+    });
+
+    test('only EventBridge, from this rule, may invoke the function', () => {
+      const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+      expect(permissions).toHaveLength(1);
+      expect(permissions[0].Properties).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^CertificateMonitorSchedule/), 'Arn'] },
+      });
+    });
+  });
+
+  describe('least privilege', () => {
+    test('the role has no AWS managed policy and no inline policy', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        Description: Match.stringLikeRegexp('^Certificate monitor'),
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        },
+        ManagedPolicyArns: Match.absent(),
+        Policies: Match.absent(),
+      });
+    });
+
+    test('describes only the certificate, publishes only to the topic, writes only its own log', () => {
+      const logGroup = expect.stringMatching(/^CertificateMonitorLogGroup/);
+      expect(roleStatements(template)).toEqual([
+        { Sid: 'DescribeTheCertificates', Effect: 'Allow', Action: 'acm:DescribeCertificate', Resource: ARN },
+        {
+          Sid: 'PublishFindings',
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Resource: { Ref: expect.stringMatching(/^Alerts/) },
+        },
+        {
+          Sid: 'EncryptFindingsForTheTopic',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AlertsKey/), 'Arn'] },
+        },
+        {
+          Sid: 'WriteOwnLog',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
+        },
+        // Added by Lambda's dead-letter configuration.
+        {
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CertificateMonitorDeadLetterQueue/), 'Arn'] },
+        },
+      ]);
+    });
+
+    test('an unencrypted topic gets no key statement; a given log key is used, no new key made', () => {
+      // Bundling skipped: only the role and log group are looked at.
+      const app = new App({ context: { ...APP_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+      const other = testStack(app, 'Plain');
+      const key = new kms.Key(other, 'SharedLogKey', { enableKeyRotation: true });
+      new CertificateMonitor(other, 'CertificateMonitor', {
+        certificates: [acm.Certificate.fromCertificateArn(other, 'Certificate', ARN)],
+        domainName: '*.example.com',
+        topic: new sns.Topic(other, 'Topic'),
+        logEncryptionKey: key,
+        minDaysLeft: 45,
+        schedule: events.Schedule.rate(Duration.hours(12)),
+        logRetention: logs.RetentionDays.ONE_MONTH,
+      });
+      const t = Template.fromStack(other);
+      expect(roleStatements(t).map((s) => s.Sid)).toEqual([
+        'DescribeTheCertificates',
+        'PublishFindings',
+        'WriteOwnLog',
+        undefined,
+      ]);
+      t.resourceCountIs('AWS::KMS::Key', 1);
+      t.hasResourceProperties('AWS::Logs::LogGroup', {
+        RetentionInDays: 30,
+        KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SharedLogKey'), 'Arn'] },
+      });
+      t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(12 hours)' });
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ MIN_DAYS_LEFT: '45', DOMAIN_NAME: '*.example.com' }) },
+      });
+    });
+  });
+
+  describe('stateful resources', () => {
+    test('the log group keeps 90 days, encrypted with its own customer key, and is retained', () => {
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: {
+          RetentionInDays: 90,
+          KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CertificateMonitorLogKey'), 'Arn'] },
+        },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      template.hasResource('AWS::KMS::Key', {
+        Properties: { Description: 'Encrypts the certificate monitor log', EnableKeyRotation: true },
+        DeletionPolicy: 'Retain',
+      });
+    });
+
+    test('the dead-letter queue is encrypted, TLS-only and keeps failed runs two weeks', () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 1209600,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            // The rule may deliver undeliverable events, and only this rule.
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Principal: { Service: 'events.amazonaws.com' },
+              Condition: {
+                ArnEquals: {
+                  'aws:SourceArn': {
+                    'Fn::GetAtt': [Match.stringLikeRegexp('^CertificateMonitorSchedule'), 'Arn'],
+                  },
+                },
+              },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('alarms', () => {
+    test('a dead-lettered run raises an alarm on the alert topic, and its recovery too', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: {
+              'Fn::GetAtt': [Match.stringLikeRegexp('^CertificateMonitorDeadLetterQueue'), 'QueueName'],
+            },
+          },
+        ],
+        Statistic: 'Maximum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+        OKActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+        AlarmDescription: Match.stringLikeRegexp('^The certificate check of schedule.example.com failed'),
+      });
+    });
+  });
+
+  describe('metric', () => {
+    test('DaysToExpiry per certificate ARN, in the SecureScheduling namespace', () => {
+      const metric = monitor.metricDaysToExpiry(acm.Certificate.fromCertificateArn(stack, 'Other', ARN));
+      expect(metric.namespace).toBe('SecureScheduling');
+      expect(metric.metricName).toBe('DaysToExpiry');
+      expect(metric.dimensions).toEqual({ CertificateArn: ARN });
+      expect(metric.statistic).toBe('Minimum');
+      expect(metric.period.toDays()).toBe(1);
+    });
+  });
+
+  describe('validation', () => {
+    test('throws on bad props, naming each', () => {
+      const other = testStack(testApp(), 'Bad');
+      expect(
+        () =>
+          new CertificateMonitor(other, 'Bad', {
+            certificates: [],
+            domainName: 'not a name',
+            topic: new sns.Topic(other, 'Topic'),
+            minDaysLeft: 0,
+            logRetention: logs.RetentionDays.INFINITE,
+          }),
+      ).toThrow(
+        expect.objectContaining({
+          name: 'SecureSchedulingError',
+          problems: [
+            '`certificates` must hold at least one certificate, got none',
+            '`minDaysLeft` must be an integer between 1 and 365 days, got 0',
+            '`logRetention` must be at most 400 days (checklist C7), got INFINITE',
+            "`domainName` must be a DNS name like schedule.example.com, got 'not a name'",
+          ],
+        }) as unknown as SecureSchedulingError,
+      );
+    });
+  });
+});
