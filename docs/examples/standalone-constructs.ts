@@ -1,7 +1,8 @@
 /**
  * The constructs composed by hand in your own stack, for an app that is not Cal.com: a VPC in three tiers,
  * a TLS-only load balancer with a certificate you already have in ACM, the web firewall, the app on Fargate
- * from a pinned image, and alarms on its health. One KMS key encrypts all the stack's log groups.
+ * from a pinned image, alarms on its health and a daily check of the certificate. One KMS key encrypts all
+ * the stack's log groups.
  *
  *   npx cdk synth --app "npx tsx docs/examples/standalone-constructs.ts"
  */
@@ -12,6 +13,7 @@ import { Construct } from 'constructs';
 import {
   addCompliancePacks,
   AlertTopic,
+  CertificateMonitor,
   LogEncryptionKey,
   SchedulingApp,
   SchedulingNetwork,
@@ -78,6 +80,16 @@ class BookingStack extends Stack {
 
     const alerts = new AlertTopic(this, 'Alerts', { emails: ['ops@example.org'] });
     new ServiceAlarms(this, 'ServiceAlarms', { service, loadBalancer: loadBalancer.loadBalancer, alerts });
+
+    // Every day: the certificate's days to expiry as a metric, findings (expiring, renewal failed, ...) to the topic.
+    new CertificateMonitor(this, 'CertificateMonitor', {
+      certificates: [loadBalancer.certificate],
+      domainName: loadBalancer.domainName,
+      topic: alerts.topic,
+      minDaysLeft: 45,
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      logEncryptionKey: logKey,
+    });
   }
 
   // The zones are named here, so synth never asks AWS which zones the account has.

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A pipeline's release gate: the certificate preflight before `cdk deploy`, the check of the live endpoint
+# after it. Run it from the CDK app's directory, with AWS credentials for the target account in the
+# environment (the standard AWS SDK chain: variables, profile, or the pipeline's role).
+#
+#   DOMAIN=schedule.example.com ./release-gate.sh
+#
+# Exit codes are those of the two checks: 0 deployed and verified; 1 a finding stopped the release (found by
+# cert-check: nothing was deployed); 2 bad usage; 3 AWS or the endpoint could not be asked (never deploy
+# blind). Results, in the JSON shape of docs/certificates.md, are left in cert-check.json and verify.json.
+set -uo pipefail
+
+DOMAIN="${DOMAIN:?set DOMAIN to the name users reach the app at}"
+URL="${URL:-https://${DOMAIN}/}"
+MIN_DAYS="${MIN_DAYS:-30}"
+CLI="${SECURE_SCHEDULING_CLI:-npx secure-scheduling}"
+DEPLOY="${DEPLOY_COMMAND:-npx cdk deploy --all --require-approval never}"
+# More options for verify, e.g. "--ca internal-ca.pem" for an endpoint under a private CA.
+VERIFY_OPTIONS="${VERIFY_OPTIONS:-}"
+# With a hosted zone, the first deployment requests the certificate itself: none exists before it.
+FIRST_DEPLOYMENT="${FIRST_DEPLOYMENT:-false}"
+REPORTS="${REPORTS:-.}"
+
+print_findings() {
+  node -e 'for (const f of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).findings ?? [])
+    console.error(`release-gate: ${f.severity} ${f.id}: ${f.message}`)' "$1"
+}
+
+$CLI cert-check --domain "$DOMAIN" --min-days "$MIN_DAYS" --json >"$REPORTS/cert-check.json"
+status=$?
+only_not_found=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(r.findings.length === 1 && r.findings[0].id === "CERT_NOT_FOUND")' "$REPORTS/cert-check.json" 2>/dev/null)
+if [ "$status" -eq 1 ] && [ "$FIRST_DEPLOYMENT" = true ] && [ "$only_not_found" = true ]; then
+  echo "release-gate: no certificate for $DOMAIN yet: the first deployment requests it"
+elif [ "$status" -ne 0 ]; then
+  print_findings "$REPORTS/cert-check.json"
+  echo "release-gate: cert-check exited $status: not deploying" >&2
+  exit "$status"
+fi
+
+$DEPLOY || exit $?
+
+# shellcheck disable=SC2086 # VERIFY_OPTIONS holds several words on purpose
+$CLI verify "$URL" --min-days "$MIN_DAYS" --json $VERIFY_OPTIONS >"$REPORTS/verify.json"
+status=$?
+if [ "$status" -ne 0 ]; then
+  print_findings "$REPORTS/verify.json"
+  echo "release-gate: verify exited $status: the release is not good" >&2
+fi
+exit "$status"
