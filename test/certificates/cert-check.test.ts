@@ -108,6 +108,33 @@ describe('secure-scheduling cert-check', () => {
       expect(result.findings[0].message).toContain('self-signed');
     });
 
+    test('an imported certificate from a public CA is CERT_IMPORTED too, naming its issuer, not self-signed', async () => {
+      const imported = acmCertificate('schedule.example.com', {
+        Type: 'IMPORTED',
+        Issuer: 'Example Trust RSA CA 2024',
+        Subject: 'CN=schedule.example.com',
+        RenewalEligibility: 'INELIGIBLE',
+      });
+      acm.use({ certificates: [imported] });
+      const { status, result } = await check(
+        '--domain',
+        'schedule.example.com',
+        '--arn',
+        imported.CertificateArn,
+      );
+      expect(status).toBe(1);
+      expect(result.findings).toEqual([
+        expect.objectContaining({
+          id: 'CERT_IMPORTED',
+          severity: 'error',
+          certificateArn: imported.CertificateArn,
+        }),
+      ]);
+      expect(result.findings[0].message).toContain("issuer 'Example Trust RSA CA 2024'");
+      expect(result.findings[0].message).not.toContain('self-signed');
+      expect(result.certificates).toEqual([expect.objectContaining({ type: 'IMPORTED', healthy: false })]);
+    });
+
     test('an RSA 1024 key is CERT_WEAK_KEY; a near expiry under --min-days is CERT_EXPIRING', async () => {
       acm.use({
         certificates: [

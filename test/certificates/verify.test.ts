@@ -21,21 +21,36 @@ describe('secure-scheduling verify', () => {
   let wrongName: TestEndpoint;
   let expiring: TestEndpoint;
   let noHsts: TestEndpoint;
+  let expired: TestEndpoint;
+  let legacyOnly: TestEndpoint;
+  let shortHsts: TestEndpoint;
 
   beforeAll(async () => {
     ca = new TestCa();
     const localhost = ca.issue('localhost', ['localhost'], 200);
-    [good, legacy, wrongName, expiring, noHsts] = await Promise.all([
+    const day = 24 * 60 * 60 * 1000;
+    const lapsed = ca.issueBetween(
+      'expired',
+      ['localhost'],
+      new Date(Date.now() - 90 * day),
+      new Date(Date.now() - 3.5 * day),
+    );
+    [good, legacy, wrongName, expiring, noHsts, expired, legacyOnly, shortHsts] = await Promise.all([
       startEndpoint({ pair: localhost }),
       startEndpoint({ pair: localhost, minVersion: 'TLSv1' }),
       startEndpoint({ pair: ca.issue('wrong-name', ['other.example.com'], 200) }),
       startEndpoint({ pair: ca.issue('expiring', ['localhost'], 10) }),
       startEndpoint({ pair: localhost, hsts: null, redirect: false }),
+      startEndpoint({ pair: lapsed }),
+      startEndpoint({ pair: localhost, minVersion: 'TLSv1', maxVersion: 'TLSv1.1' }),
+      startEndpoint({ pair: localhost, hsts: 'max-age=300' }),
     ]);
   });
 
   afterAll(async () => {
-    await Promise.all([good, legacy, wrongName, expiring, noHsts].map((e) => e?.close()));
+    await Promise.all(
+      [good, legacy, wrongName, expiring, noHsts, expired, legacyOnly, shortHsts].map((e) => e?.close()),
+    );
     ca?.remove();
   });
 
@@ -53,6 +68,14 @@ describe('secure-scheduling verify', () => {
     return { ...run, result: JSON.parse(run.stdout || '{}') as VerifyJson };
   };
   const ids = (r: VerifyJson) => r.findings.map((f) => f.id);
+  /** A port of 127.0.0.1 that nothing listens on. */
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const free = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(free));
+      });
+    });
 
   describe('an endpoint configured right', () => {
     test('accepts only TLS 1.2 and 1.3, trusted, named, with HSTS and a redirect: exit 0', async () => {
@@ -117,14 +140,56 @@ describe('secure-scheduling verify', () => {
     });
   });
 
+  describe('more findings', () => {
+    test('an expired certificate is CERT_EXPIRING, saying since when, and not also CERT_UNTRUSTED', async () => {
+      const { status, result } = await verify(expired);
+      expect(status).toBe(1);
+      expect(ids(result)).toEqual(['CERT_EXPIRING']);
+      expect(result.findings[0].message).toMatch(/expired (3|4) days ago/);
+      expect(result.certificates[0]).toMatchObject({ trusted: false, healthy: false });
+    });
+
+    test('an endpoint speaking only TLS 1.0 and 1.1 is TLS_LEGACY_PROTOCOL and TLS_NO_MODERN_PROTOCOL', async () => {
+      const { status, result } = await verify(legacyOnly);
+      expect(status).toBe(1);
+      expect(result.protocols).toEqual({ TLSv1: true, 'TLSv1.1': true, 'TLSv1.2': false, 'TLSv1.3': false });
+      expect(ids(result)).toEqual(expect.arrayContaining(['TLS_LEGACY_PROTOCOL', 'TLS_NO_MODERN_PROTOCOL']));
+      expect(result.findings.find((f) => f.id === 'TLS_NO_MODERN_PROTOCOL')?.message).toContain(
+        'accepts neither TLS 1.2 nor TLS 1.3',
+      );
+    });
+
+    test('HSTS kept for five minutes is NO_HSTS, naming the 180-day minimum', async () => {
+      const { status, result } = await verify(shortHsts);
+      expect(status).toBe(1);
+      expect(ids(result)).toEqual(['NO_HSTS']);
+      expect(result.findings[0].message).toContain("'max-age=300'");
+      expect(result.findings[0].message).toContain('180 days');
+    });
+
+    test('nothing on plain HTTP is a NO_HTTPS_REDIRECT warning only: exit 0', async () => {
+      const closedPort = await freePort();
+      const run = await runCli([
+        'verify',
+        good.url,
+        '--ca',
+        ca.caFile,
+        '--http-port',
+        String(closedPort),
+        '--json',
+      ]);
+      const result = JSON.parse(run.stdout) as VerifyJson;
+      expect(run.status).toBe(0);
+      expect(result.ok).toBe(true);
+      expect(result.findings).toEqual([
+        expect.objectContaining({ id: 'NO_HTTPS_REDIRECT', severity: 'warning' }),
+      ]);
+    });
+  });
+
   describe('when the endpoint cannot be asked', () => {
     test('a port nothing listens on exits 3', async () => {
-      const port = await new Promise<number>((resolve) => {
-        const probe = net.createServer().listen(0, '127.0.0.1', () => {
-          const free = (probe.address() as AddressInfo).port;
-          probe.close(() => resolve(free));
-        });
-      });
+      const port = await freePort();
       const run = await runCli(['verify', `https://localhost:${port}/`, '--json']);
       expect(run.status).toBe(3);
       expect(run.stderr).toContain('unreachable: ECONNREFUSED');

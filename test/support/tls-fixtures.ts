@@ -92,6 +92,77 @@ export class TestCa {
     return { key: fs.readFileSync(`${base}.key`, 'utf8'), cert: fs.readFileSync(`${base}.pem`, 'utf8') };
   }
 
+  /**
+   * A leaf certificate for `names` valid only from `notBefore` to `notAfter` (which may both be in the past),
+   * signed by this CA: `openssl ca` takes explicit dates where `openssl x509 -days` takes only a positive count.
+   */
+  public issueBetween(name: string, names: string[], notBefore: Date, notAfter: Date): KeyPair {
+    const base = path.join(this.directory, name);
+    const ext = `${base}.ext`;
+    fs.writeFileSync(
+      ext,
+      [
+        `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
+        'basicConstraints=critical,CA:FALSE',
+        'keyUsage=critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage=serverAuth',
+      ].join('\n'),
+    );
+    const database = `${base}.index`;
+    fs.writeFileSync(database, '');
+    fs.writeFileSync(`${base}.serial`, '1000\n');
+    fs.writeFileSync(
+      `${base}.cnf`,
+      [
+        '[ ca ]',
+        'default_ca = test_ca',
+        '[ test_ca ]',
+        `database = ${database}`,
+        `new_certs_dir = ${this.directory}`,
+        `serial = ${base}.serial`,
+        'default_md = sha256',
+        'policy = any_name',
+        '[ any_name ]',
+        'commonName = supplied',
+      ].join('\n'),
+    );
+    this.openssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${base}.key`,
+      '-out',
+      `${base}.csr`,
+      '-subj',
+      `/CN=${names[0]}`,
+    );
+    const asn1Time = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+    this.openssl(
+      'ca',
+      '-batch',
+      '-config',
+      `${base}.cnf`,
+      '-cert',
+      this.caFile,
+      '-keyfile',
+      this.caKey,
+      '-in',
+      `${base}.csr`,
+      '-out',
+      `${base}.pem`,
+      '-notext',
+      '-startdate',
+      asn1Time(notBefore),
+      '-enddate',
+      asn1Time(notAfter),
+      '-extfile',
+      ext,
+    );
+    return { key: fs.readFileSync(`${base}.key`, 'utf8'), cert: fs.readFileSync(`${base}.pem`, 'utf8') };
+  }
+
   public remove(): void {
     fs.rmSync(this.directory, { recursive: true, force: true });
   }
@@ -113,6 +184,8 @@ export interface EndpointOptions {
   readonly pair: KeyPair;
   /** Oldest TLS version accepted. @default 'TLSv1.2' */
   readonly minVersion?: tls.SecureVersion;
+  /** Newest TLS version accepted. @default 'TLSv1.3' */
+  readonly maxVersion?: tls.SecureVersion;
   /** Strict-Transport-Security value sent. @default one year */
   readonly hsts?: string | null;
   /** The plain-HTTP companion redirects to HTTPS; otherwise it serves the page. @default true */
@@ -128,6 +201,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<TestEndpo
     {
       ...options.pair,
       minVersion,
+      maxVersion: options.maxVersion ?? 'TLSv1.3',
       // OpenSSL 3 refuses TLS 1.0/1.1 at its default security level, on the server side too.
       ...(legacy ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
     },
