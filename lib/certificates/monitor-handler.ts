@@ -1,7 +1,8 @@
 /**
  * The certificate monitor's Lambda function (bundled by esbuild; the AWS SDK comes from the Lambda runtime).
  * Once a day it describes the stack's certificates in ACM, assesses them with the same core as `cert-check`,
- * records the days each has left as a CloudWatch metric and sends any finding to the alert topic.
+ * records the days each has left as a CloudWatch metric and sends error findings (with any warnings) to the
+ * alert topic.
  */
 import { ACMClient } from '@aws-sdk/client-acm';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
