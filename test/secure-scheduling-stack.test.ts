@@ -56,7 +56,8 @@ describe('SecureSchedulingStack', () => {
 
   describe('acknowledgements', () => {
     // The ceilings may only go down: a new acknowledgement needs this number raised in review, with its reason.
-    const MAX_REGISTRY_ENTRIES = 19;
+    // 20: importedCertificate, the listener certificate named by ARN (an opt-in), reported under C1.
+    const MAX_REGISTRY_ENTRIES = 20;
     const MAX_RECORDED_ON_DEFAULT_STACK = 32;
 
     test('the registry holds no more entries than its ceiling, each with a reason of substance', () => {

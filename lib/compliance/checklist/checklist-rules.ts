@@ -1,18 +1,40 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
 import { ChecklistItem } from '../acknowledgements';
+import { auditLogRetentionFloor } from './rules/audit-log-retention-floor';
+import { backupVaultProtected } from './rules/backup-vault-protected';
+import { bucketDeniesInsecureTransport } from './rules/bucket-denies-insecure-transport';
 import { certificateKeyStrength } from './rules/certificate-key-strength';
 import { containerImagePinned } from './rules/container-image-pinned';
 import { containerTlsVerification } from './rules/container-tls-verification';
+import { customerManagedKeys } from './rules/customer-managed-keys';
+import { databaseBackupRetention } from './rules/database-backup-retention';
+import { databaseInBackupPlan } from './rules/database-in-backup-plan';
+import { databaseIngressFromSecurityGroups } from './rules/database-ingress-from-security-groups';
+import { databaseMinorVersionUpgrades } from './rules/database-minor-version-upgrades';
+import { databaseNotReachableFromInternet } from './rules/database-not-reachable-from-internet';
 import { egressNamedPorts } from './rules/egress-named-ports';
 import { fargateLatestPlatform } from './rules/fargate-latest-platform';
 import { httpListenerRedirectsOnly } from './rules/http-listener-redirects-only';
 import { httpsListenerHsts } from './rules/https-listener-hsts';
 import { httpsListenerTlsPolicy } from './rules/https-listener-tls-policy';
+import { iamNoWildcardAdmin } from './rules/iam-no-wildcard-admin';
+import { kmsKeyRotation } from './rules/kms-key-rotation';
+import { listenerCertificateFromAcm } from './rules/listener-certificate-from-acm';
+import { loadBalancerAccessLogs } from './rules/load-balancer-access-logs';
 import { loadBalancerWebAcl } from './rules/load-balancer-web-acl';
+import { logBucketExpiry } from './rules/log-bucket-expiry';
 import { logGroupRetentionCeiling } from './rules/log-group-retention-ceiling';
+import { noLiteralSecrets } from './rules/no-literal-secrets';
+import { noOpenIngress } from './rules/no-open-ingress';
 import { noPublicIpOnTasks } from './rules/no-public-ip-on-tasks';
+import { postgresForcesTls } from './rules/postgres-forces-tls';
+import { statefulResourcesRetained } from './rules/stateful-resources-retained';
+import { userPoolMfa } from './rules/user-pool-mfa';
+import { userPoolPasswordPolicy } from './rules/user-pool-password-policy';
+import { vpcFlowLogs } from './rules/vpc-flow-logs';
 import { wafLoggingRedactsCredentials } from './rules/waf-logging-redacts-credentials';
+import { webAclLogging } from './rules/web-acl-logging';
 
 /** One rule of the scheduling checklist pack: what it checks, why, and which checklist item it serves. */
 export interface ChecklistRule {
@@ -84,6 +106,106 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     rule: containerTlsVerification,
   },
   {
+    id: 'C1-BucketTlsOnly',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C1',
+    info: 'The bucket policy does not deny requests that are not sent over TLS.',
+    explanation:
+      'Without a Deny on aws:SecureTransport false, a client can read or write the bucket over plain HTTP, in clear text.',
+    securityHubControls: ['S3.5'],
+    rule: bucketDeniesInsecureTransport,
+  },
+  {
+    id: 'C1-ListenerCertificateFromAcm',
+    level: NagMessageLevel.WARN,
+    checklist: 'C1',
+    info: 'The HTTPS listener serves a certificate that is not requested from ACM in this template.',
+    explanation:
+      'A certificate imported by ARN may be self-signed or expire unnoticed: its renewal cannot be proven at synth. An ACM certificate of the template is DNS-validated and renewed by ACM.',
+    securityHubControls: [],
+    rule: listenerCertificateFromAcm,
+  },
+  {
+    id: 'C1-PostgresForceTls',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C1',
+    info: 'The PostgreSQL parameter group does not set rds.force_ssl to 1.',
+    explanation:
+      'Without rds.force_ssl, PostgreSQL accepts clients that connect in clear text, so passwords and booking data can cross the network unencrypted.',
+    securityHubControls: [],
+    rule: postgresForcesTls,
+  },
+  {
+    id: 'C2-UserPoolMfa',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C2',
+    info: 'The Cognito user pool does not require multi-factor authentication.',
+    explanation:
+      'A password alone is one phishing email away from an account takeover; a second factor required on every sign-in stops that.',
+    securityHubControls: [],
+    rule: userPoolMfa,
+  },
+  {
+    id: 'C2-UserPoolPasswordPolicy',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C2',
+    info: 'The Cognito user pool accepts passwords shorter than 12 characters or without lower case, upper case, digits and symbols.',
+    explanation:
+      'Short or single-class passwords fall to guessing and credential stuffing; the checklist asks for 12+ characters of mixed classes.',
+    securityHubControls: [],
+    rule: userPoolPasswordPolicy,
+  },
+  {
+    id: 'C2-NoLiteralSecrets',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C2',
+    info: 'A secret is written into the template as a literal value.',
+    explanation:
+      'A database password, secret value or secret-named environment variable typed into the template can be read by anyone who can read the template or the stack, and is never rotated; generate it in Secrets Manager and reference it.',
+    securityHubControls: ['ECS.8'],
+    rule: noLiteralSecrets,
+  },
+  {
+    id: 'C3-DatabaseNotPublic',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C3',
+    info: 'The database is publicly accessible, or is not provably in subnets without a route to the internet.',
+    explanation:
+      'A database reachable from the internet can be attacked directly; it belongs in isolated subnets of a subnet group whose route tables have no internet gateway.',
+    securityHubControls: ['RDS.2'],
+    rule: databaseNotReachableFromInternet,
+  },
+  {
+    id: 'C3-DatabaseIngressFromSecurityGroups',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C3',
+    info: 'The database security group admits traffic from an address range instead of from security groups.',
+    explanation:
+      'An address range admits every host in it, present and future; a rule naming the app security group admits only the app tasks.',
+    securityHubControls: [],
+    rule: databaseIngressFromSecurityGroups,
+  },
+  {
+    id: 'C3-NoOpenIngress',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C3',
+    info: "The security group admits traffic from any address on a port other than a load balancer's 80 and 443.",
+    explanation:
+      'Only the public entry point of the site may be open to the internet; every other port must admit named sources only.',
+    securityHubControls: ['EC2.18', 'EC2.19'],
+    rule: noOpenIngress,
+  },
+  {
+    id: 'C3-IamNoWildcardAdmin',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C3',
+    info: 'An IAM policy statement allows a wildcard action on every resource.',
+    explanation:
+      'An action of * or <service>:* on resource * is administrator access; least privilege names the actions and resources a role needs.',
+    securityHubControls: ['IAM.1', 'IAM.21'],
+    rule: iamNoWildcardAdmin,
+  },
+  {
     id: 'C4-ImagePinned',
     level: NagMessageLevel.ERROR,
     checklist: 'C4',
@@ -103,6 +225,16 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     rule: fargateLatestPlatform,
   },
   {
+    id: 'C4-DatabaseMinorVersionUpgrades',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C4',
+    info: 'The database does not take automatic minor version upgrades.',
+    explanation:
+      "Minor versions carry the engine's security fixes; with automatic upgrades RDS applies them in the maintenance window instead of waiting for someone to remember.",
+    securityHubControls: ['RDS.13', 'RDS.35'],
+    rule: databaseMinorVersionUpgrades,
+  },
+  {
     id: 'C5-NoPublicIpOnTasks',
     level: NagMessageLevel.ERROR,
     checklist: 'C5',
@@ -111,6 +243,66 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
       'Tasks with a public IP can be reached from the internet around the load balancer and the web ACL.',
     securityHubControls: ['ECS.2'],
     rule: noPublicIpOnTasks,
+  },
+  {
+    id: 'C5-CustomerManagedKeys',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C5',
+    info: 'The data is not encrypted at rest with a customer-managed KMS key.',
+    explanation:
+      "A customer-managed key puts who may decrypt the data under the account's own key policy, with rotation and deletion it controls and every use logged.",
+    securityHubControls: ['RDS.3'],
+    rule: customerManagedKeys,
+  },
+  {
+    id: 'C5-KeyRotation',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C5',
+    info: 'The KMS key does not rotate its key material automatically.',
+    explanation:
+      'Yearly rotation limits how much data one key version protects, and what a leaked version could decrypt.',
+    securityHubControls: ['KMS.4'],
+    rule: kmsKeyRotation,
+  },
+  {
+    id: 'C6-DatabaseBackupRetention',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C6',
+    info: 'The database keeps automated backups for fewer than 7 days.',
+    explanation:
+      'A problem noticed after a weekend must still be recoverable; RDS keeps one day of backups unless told otherwise.',
+    securityHubControls: ['RDS.11'],
+    rule: databaseBackupRetention,
+  },
+  {
+    id: 'C6-DatabaseInBackupPlan',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C6',
+    info: 'The database is not selected by an AWS Backup plan of the stack.',
+    explanation:
+      'Automated RDS backups live and die with the instance; an AWS Backup plan keeps copies in a separate vault on a schedule of its own.',
+    securityHubControls: ['RDS.26'],
+    rule: databaseInBackupPlan,
+  },
+  {
+    id: 'C6-BackupVaultProtected',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C6',
+    info: 'The backup vault is not encrypted with a customer-managed key, or its access policy does not deny deleting recovery points.',
+    explanation:
+      'Backups are the last resort after a compromise; a vault that denies backup:DeleteRecoveryPoint keeps a stolen credential from erasing them.',
+    securityHubControls: [],
+    rule: backupVaultProtected,
+  },
+  {
+    id: 'C6-StatefulResourcesRetained',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C6',
+    info: 'The resource holds data but would lose it when the stack deletes or replaces it.',
+    explanation:
+      'Databases need a DeletionPolicy and UpdateReplacePolicy of Snapshot or Retain; buckets, keys, secrets, log groups and vaults need Retain, so a mistaken change or stack deletion cannot destroy data.',
+    securityHubControls: [],
+    rule: statefulResourcesRetained,
   },
   {
     id: 'C7-WafLogRedaction',
@@ -132,6 +324,26 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     rule: logGroupRetentionCeiling,
   },
   {
+    id: 'C7-AuditLogRetentionFloor',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C7',
+    info: 'The audit log group keeps its events for less than 365 days.',
+    explanation:
+      'Audit events (the CloudTrail log group) must reach back a year for an investigation, and no further than the retention ceiling.',
+    securityHubControls: ['CloudWatch.16'],
+    rule: auditLogRetentionFloor,
+  },
+  {
+    id: 'C7-LogBucketExpiry',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C7',
+    info: 'The log bucket does not expire its objects through a lifecycle rule.',
+    explanation:
+      'Access logs hold client IP addresses and URLs; a lifecycle expiration deletes them once they are no longer needed.',
+    securityHubControls: ['S3.13'],
+    rule: logBucketExpiry,
+  },
+  {
     id: 'C8-EgressNamedPorts',
     level: NagMessageLevel.ERROR,
     checklist: 'C8',
@@ -150,5 +362,34 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
       'Managed rule groups block known exploits and bad inputs, and a rate limit slows credential stuffing and booking spam, before a request reaches the app.',
     securityHubControls: ['ELB.16'],
     rule: loadBalancerWebAcl,
+  },
+  {
+    id: 'C10-LoadBalancerAccessLogs',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: 'The load balancer does not write access logs.',
+    explanation:
+      'Access logs are the record of who asked for what; without them an incident cannot be traced.',
+    securityHubControls: ['ELB.5'],
+    rule: loadBalancerAccessLogs,
+  },
+  {
+    id: 'C10-VpcFlowLogs',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: 'The VPC has no flow log.',
+    explanation: 'Flow logs record which addresses talked to which, the evidence of unexpected connections.',
+    securityHubControls: ['EC2.6'],
+    rule: vpcFlowLogs,
+  },
+  {
+    id: 'C10-WebAclLogging',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: 'The web ACL has no logging configuration.',
+    explanation:
+      'WAF logs record which requests were blocked and why, the evidence of attacks and of rules that need tuning.',
+    securityHubControls: ['WAF.11'],
+    rule: webAclLogging,
   },
 ];
