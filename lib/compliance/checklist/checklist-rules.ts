@@ -251,7 +251,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     info: 'The data is not encrypted at rest with a customer-managed KMS key.',
     explanation:
       "A customer-managed key puts who may decrypt the data under the account's own key policy, with rotation and deletion it controls and every use logged.",
-    securityHubControls: ['RDS.3'],
+    securityHubControls: ['RDS.3', 'RDS.27'],
     rule: customerManagedKeys,
   },
   {
