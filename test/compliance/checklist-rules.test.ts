@@ -2,6 +2,8 @@ import { CfnDeletionPolicy, CfnResource, Duration, RemovalPolicy, Stack, Token }
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,11 +14,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack } from 'cdk-nag';
 import { CHECKLIST_RULES, ChecklistRule, SchedulingChecklistChecks } from '../../lib';
 import { defaultStack } from '../support/app';
+import { CIS_BENCHMARK_PATTERNS } from '../support/cis-patterns';
 
 /** Runs one rule of the pack alone, as a test-only pack. */
 class OneRulePack extends NagPack {
@@ -218,6 +222,64 @@ function accessLogBucket(stack: IConstruct, lifecycle?: s3.CfnBucket.LifecycleCo
       { key: 'access_logs.s3.bucket', value: bucket.ref },
     ],
   });
+}
+/** A trail as the checklist asks for it, with `props` overriding. */
+const cfnTrail = (stack: IConstruct, props: Partial<cloudtrail.CfnTrailProps> = {}) =>
+  new cloudtrail.CfnTrail(stack, 'AuditTrail', {
+    isLogging: true,
+    s3BucketName: 'audit-bucket',
+    isMultiRegionTrail: true,
+    includeGlobalServiceEvents: true,
+    enableLogFileValidation: true,
+    kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    cloudWatchLogsLogGroupArn: 'arn:aws:logs:eu-west-1:111111111111:log-group:audit:*',
+    cloudWatchLogsRoleArn: 'arn:aws:iam::111111111111:role/trail',
+    ...props,
+  });
+/**
+ * An audit tier written with the L2 constructs: a trail to CloudWatch Logs, and for each CIS category of
+ * `categories` a metric filter with the benchmark's pattern (or `pattern`) and an alarm to a topic (none when
+ * `withActions` is false).
+ */
+function cisAuditTier(
+  stack: IConstruct,
+  options: { categories?: string[]; withActions?: boolean; pattern?: (id: string) => string } = {},
+): void {
+  const key = new kms.Key(stack, 'TrailKey', { enableKeyRotation: true });
+  const logGroup = new logs.LogGroup(stack, 'TrailLogs', {
+    retention: logs.RetentionDays.ONE_YEAR,
+    encryptionKey: key,
+  });
+  new cloudtrail.Trail(stack, 'Trail', {
+    bucket: new s3.Bucket(stack, 'TrailBucket', {
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      lifecycleRules: [{ expiration: Duration.days(400) }],
+    }),
+    isMultiRegionTrail: true,
+    enableFileValidation: true,
+    encryptionKey: key,
+    sendToCloudWatchLogs: true,
+    cloudWatchLogGroup: logGroup,
+  });
+  const topic = new sns.Topic(stack, 'Alerts', { masterKey: key });
+  for (const id of options.categories ?? Object.keys(CIS_BENCHMARK_PATTERNS)) {
+    const filter = new logs.MetricFilter(stack, `Filter-${id}`, {
+      logGroup,
+      filterPattern: logs.FilterPattern.literal(options.pattern?.(id) ?? CIS_BENCHMARK_PATTERNS[id]),
+      metricNamespace: 'CISBenchmark',
+      metricName: id,
+      metricValue: '1',
+    });
+    const alarm = filter
+      .metric({ statistic: 'Sum', period: Duration.minutes(5) })
+      .createAlarm(stack, `Alarm-${id}`, {
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    if (options.withActions ?? true) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+  }
 }
 /**
  * A database tier as a library user would write it with the L2 constructs: PostgreSQL in isolated subnets,
@@ -1325,6 +1387,196 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
     ],
   ],
   [
+    'C10-AuditTrail',
+    [
+      ['compliant: every region, validated, encrypted, to CloudWatch Logs', (s) => cfnTrail(s), []],
+      ['compliant: the L2 trail of an audit tier', (s) => cisAuditTier(s, { categories: [] }), []],
+      [
+        'non-compliant: the CloudFormation defaults',
+        (s) => new cloudtrail.CfnTrail(s, 'AuditTrail', { isLogging: true, s3BucketName: 'audit-bucket' }),
+        [
+          'Test-C10-AuditTrail[multi-region]',
+          'Test-C10-AuditTrail[log-file-validation]',
+          'Test-C10-AuditTrail[kms-key]',
+          'Test-C10-AuditTrail[cloudwatch-logs]',
+        ],
+      ],
+      [
+        'non-compliant: write-only management events, global services left out, logging stopped',
+        (s) =>
+          cfnTrail(s, {
+            isLogging: false,
+            includeGlobalServiceEvents: false,
+            eventSelectors: [{ includeManagementEvents: true, readWriteType: 'WriteOnly' }],
+          }),
+        [
+          'Test-C10-AuditTrail[global-service-events]',
+          'Test-C10-AuditTrail[management-events]',
+          'Test-C10-AuditTrail[logging]',
+        ],
+      ],
+      [
+        'compliant: an advanced selector of all management events',
+        (s) =>
+          cfnTrail(s, {
+            advancedEventSelectors: [
+              { fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] },
+            ],
+          }),
+        [],
+      ],
+      [
+        'non-compliant: an advanced selector of read-only management events',
+        (s) =>
+          cfnTrail(s, {
+            advancedEventSelectors: [
+              {
+                fieldSelectors: [
+                  { field: 'eventCategory', equalTo: ['Management'] },
+                  { field: 'readOnly', equalTo: ['true'] },
+                ],
+              },
+            ],
+          }),
+        ['Test-C10-AuditTrail[management-events]'],
+      ],
+      [
+        'not applicable: a stack without a trail',
+        (s) => new logs.CfnLogGroup(s, 'Logs', { retentionInDays: 30 }),
+        [],
+      ],
+      [
+        'token: multi-region known only at deploy is reported',
+        (s) => cfnTrail(s, { isMultiRegionTrail: Token.asAny(deployTime) as unknown as boolean }),
+        ['Test-C10-AuditTrail'],
+      ],
+    ],
+  ],
+  [
+    'C10-CisChangeAlarms',
+    [
+      [
+        'compliant: a filter with the benchmark pattern and an alarm with an action for each category',
+        (s) => cisAuditTier(s),
+        [],
+      ],
+      [
+        'compliant: filters on a log group named in the trail ARN',
+        (s) => {
+          cfnTrail(s);
+          const topic = new sns.Topic(s, 'Alerts');
+          for (const [id, pattern] of Object.entries(CIS_BENCHMARK_PATTERNS)) {
+            new logs.MetricFilter(s, `Filter-${id}`, {
+              logGroup: logs.LogGroup.fromLogGroupName(s, `Audit-${id}`, 'audit'),
+              filterPattern: logs.FilterPattern.literal(pattern),
+              metricNamespace: 'CISBenchmark',
+              metricName: id,
+            })
+              .metric()
+              .createAlarm(s, `Alarm-${id}`, { threshold: 1, evaluationPeriods: 1 })
+              .addAlarmAction(new cloudwatchActions.SnsAction(topic));
+          }
+        },
+        [],
+      ],
+      [
+        'non-compliant: two categories missing',
+        (s) =>
+          cisAuditTier(s, {
+            categories: Object.keys(CIS_BENCHMARK_PATTERNS).filter(
+              (id) => id !== 'iam-policy-changes' && id !== 'organizations-changes',
+            ),
+          }),
+        ['Test-C10-CisChangeAlarms[iam-policy-changes]', 'Test-C10-CisChangeAlarms[organizations-changes]'],
+      ],
+      [
+        'non-compliant: a pattern that leaves out an event of the benchmark',
+        (s) =>
+          cisAuditTier(s, {
+            pattern: (id) =>
+              id === 'cloudtrail-changes'
+                ? '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) }'
+                : CIS_BENCHMARK_PATTERNS[id],
+          }),
+        ['Test-C10-CisChangeAlarms[cloudtrail-changes]'],
+      ],
+      [
+        'non-compliant: alarms without actions',
+        (s) => cisAuditTier(s, { withActions: false }),
+        Object.keys(CIS_BENCHMARK_PATTERNS).map((id) => `Test-C10-CisChangeAlarms[${id}]`),
+      ],
+      [
+        'not applicable: a trail without CloudWatch Logs (C10-AuditTrail reports it)',
+        (s) => cfnTrail(s, { cloudWatchLogsLogGroupArn: undefined, cloudWatchLogsRoleArn: undefined }),
+        [],
+      ],
+      [
+        'not applicable: a stack without a trail',
+        (s) => new logs.CfnLogGroup(s, 'Logs', { retentionInDays: 30 }),
+        [],
+      ],
+      [
+        'token: a pattern known only at deploy does not count',
+        (s) =>
+          cisAuditTier(s, {
+            pattern: (id) => (id === 'vpc-changes' ? deployTime : CIS_BENCHMARK_PATTERNS[id]),
+          }),
+        ['Test-C10-CisChangeAlarms[vpc-changes]'],
+      ],
+    ],
+  ],
+  [
+    'C10-AlarmActions',
+    [
+      [
+        'compliant: an alarm to a topic',
+        (s) =>
+          new cloudwatch.CfnAlarm(s, 'Alarm', {
+            comparisonOperator: 'GreaterThanThreshold',
+            evaluationPeriods: 1,
+            threshold: 1,
+            alarmActions: [new sns.Topic(s, 'Alerts').topicArn],
+          }),
+        [],
+      ],
+      [
+        'non-compliant: no action',
+        (s) =>
+          new cloudwatch.CfnAlarm(s, 'Alarm', {
+            comparisonOperator: 'GreaterThanThreshold',
+            evaluationPeriods: 1,
+            threshold: 1,
+          }),
+        ['Test-C10-AlarmActions'],
+      ],
+      [
+        'non-compliant: actions turned off',
+        (s) =>
+          new cloudwatch.CfnAlarm(s, 'Alarm', {
+            comparisonOperator: 'GreaterThanThreshold',
+            evaluationPeriods: 1,
+            threshold: 1,
+            alarmActions: ['arn:aws:sns:eu-west-1:111111111111:alerts'],
+            actionsEnabled: false,
+          }),
+        ['Test-C10-AlarmActions'],
+      ],
+      ['not applicable: a log group', (s) => new logs.CfnLogGroup(s, 'Logs', { retentionInDays: 30 }), []],
+      [
+        'token: an action given as a parameter is an action',
+        (s) =>
+          new cloudwatch.CfnAlarm(s, 'Alarm', {
+            comparisonOperator: 'GreaterThanThreshold',
+            evaluationPeriods: 1,
+            threshold: 1,
+            alarmActions: [deployTime],
+          }),
+        [],
+      ],
+    ],
+  ],
+
+  [
     'C10-LoadBalancerAccessLogs',
     [
       ['compliant: on', (s) => accessLogBucket(s), []],
@@ -1455,6 +1707,34 @@ describe('SchedulingChecklistChecks', () => {
       ['C7-LogBucketExpiry', NagMessageLevel.ERROR, 'C7', ['S3.13']],
       ['C8-EgressNamedPorts', NagMessageLevel.ERROR, 'C8', []],
       ['C9-LoadBalancerWebAcl', NagMessageLevel.ERROR, 'C9', ['ELB.16']],
+      [
+        'C10-AuditTrail',
+        NagMessageLevel.ERROR,
+        'C10',
+        ['CloudTrail.1', 'CloudTrail.2', 'CloudTrail.4', 'CloudTrail.5'],
+      ],
+      [
+        'C10-CisChangeAlarms',
+        NagMessageLevel.ERROR,
+        'C10',
+        [
+          'CloudWatch.1',
+          'CloudWatch.2',
+          'CloudWatch.3',
+          'CloudWatch.4',
+          'CloudWatch.5',
+          'CloudWatch.6',
+          'CloudWatch.7',
+          'CloudWatch.8',
+          'CloudWatch.9',
+          'CloudWatch.10',
+          'CloudWatch.11',
+          'CloudWatch.12',
+          'CloudWatch.13',
+          'CloudWatch.14',
+        ],
+      ],
+      ['C10-AlarmActions', NagMessageLevel.ERROR, 'C10', ['CloudWatch.15']],
       ['C10-LoadBalancerAccessLogs', NagMessageLevel.ERROR, 'C10', ['ELB.5']],
       ['C10-VpcFlowLogs', NagMessageLevel.ERROR, 'C10', ['EC2.6']],
       ['C10-WebAclLogging', NagMessageLevel.ERROR, 'C10', ['WAF.11']],
@@ -1467,6 +1747,13 @@ describe('SchedulingChecklistChecks', () => {
   test('the default stack passes every rule', () => {
     const report = new SchedulingChecklistChecks().validateScope(defaultStack());
     expect(report.violations).toEqual([]);
+  });
+
+  test('an audit tier written with the L2 constructs the secure way passes every rule', () => {
+    const stack = new Stack(undefined, 'Audit');
+    cisAuditTier(stack);
+    const report = new SchedulingChecklistChecks().validateScope(stack);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
   });
 
   test('a database tier written with the L2 constructs the secure way passes every rule but the VPC flow log', () => {

@@ -1,10 +1,14 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
 import { ChecklistItem } from '../acknowledgements';
+import { CIS_METRIC_FILTER_CATEGORIES } from './cis-metric-filters';
+import { alarmActions } from './rules/alarm-actions';
 import { auditLogRetentionFloor } from './rules/audit-log-retention-floor';
+import { auditTrail } from './rules/audit-trail';
 import { backupVaultProtected } from './rules/backup-vault-protected';
 import { bucketDeniesInsecureTransport } from './rules/bucket-denies-insecure-transport';
 import { certificateKeyStrength } from './rules/certificate-key-strength';
+import { cisChangeAlarms } from './rules/cis-change-alarms';
 import { containerImagePinned } from './rules/container-image-pinned';
 import { containerTlsVerification } from './rules/container-tls-verification';
 import { customerManagedKeys } from './rules/customer-managed-keys';
@@ -362,6 +366,37 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
       'Managed rule groups block known exploits and bad inputs, and a rate limit slows credential stuffing and booking spam, before a request reaches the app.',
     securityHubControls: ['ELB.16'],
     rule: loadBalancerWebAcl,
+  },
+  {
+    id: 'C10-AuditTrail',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: 'The CloudTrail trail does not record read and write management events in all regions with log file validation, a customer-managed key and delivery to CloudWatch Logs.',
+    explanation:
+      "The trail is the record of who changed what; it must cover every region and global service, prove its files were not altered, keep them encrypted under the account's key, and feed the alarms that watch for risky changes.",
+    securityHubControls: ['CloudTrail.1', 'CloudTrail.2', 'CloudTrail.4', 'CloudTrail.5'],
+    rule: auditTrail,
+  },
+  {
+    id: 'C10-CisChangeAlarms',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: "The trail's log group lacks a metric filter with the CIS benchmark's pattern and an alarm with an action for a category of risky changes.",
+    explanation:
+      'Logs nobody reads catch nothing: the CIS AWS Foundations Benchmark names the changes (IAM policies, the trail, keys, security groups, routes, root use, sign-in without MFA, ...) that must raise an alarm someone receives.',
+    securityHubControls: CIS_METRIC_FILTER_CATEGORIES.flatMap((c) =>
+      c.securityHubControl ? [c.securityHubControl] : [],
+    ).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    rule: cisChangeAlarms,
+  },
+  {
+    id: 'C10-AlarmActions',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: 'The alarm has no alarm action, or its actions are turned off.',
+    explanation: 'An alarm that notifies nobody is a change or an outage nobody reviews.',
+    securityHubControls: ['CloudWatch.15'],
+    rule: alarmActions,
   },
   {
     id: 'C10-LoadBalancerAccessLogs',
