@@ -20,3 +20,4 @@ export * from './compliance/acknowledgement-audit';
 export * from './compliance/outcome-reports';
 export * from './compliance/summary-report';
 export * from './compliance/checklist/checklist-items';
+export * from './compliance/shipped-rule-checklist';

@@ -2,6 +2,7 @@ import { ChecklistItem } from './acknowledgements';
 import { CHECKLIST_ITEMS } from './checklist/checklist-items';
 import { CHECKLIST_RULES } from './checklist/checklist-rules';
 import { OutcomeStatus, RuleOutcome } from './rule-outcomes';
+import { shippedRuleChecklistItem } from './shipped-rule-checklist';
 
 const STATUSES: readonly OutcomeStatus[] = ['compliant', 'acknowledged', 'non-compliant', 'error'];
 const STATUS_HEADERS = ['Compliant', 'Acknowledged', 'Non-compliant', 'Error'];
@@ -17,21 +18,35 @@ type Block =
     };
 
 /**
- * The checklist item an outcome belongs to: the item of a rule of the checklist pack, or the item an
- * acknowledgement names (`[C3] reason`). Outcomes of the shipped packs' rules that carry neither are counted
- * under their pack only.
+ * The checklist item an outcome belongs to: the item of a rule of the checklist pack, the item an
+ * acknowledgement names (`[C3] reason`), or the item `SHIPPED_RULE_CHECKLIST` gives a shipped pack's rule.
+ * Outcomes of rules of template hygiene, or of rules not in that table, are counted under their pack only.
  */
 export function checklistItemOf(outcome: RuleOutcome): ChecklistItem | undefined {
-  const rule = CHECKLIST_RULES.find((r) => outcome.ruleId.startsWith(`SchedulingChecklist-${r.id}`));
+  const base = baseRuleId(outcome.ruleId);
+  const rule = CHECKLIST_RULES.find((r) => base === `SchedulingChecklist-${r.id}`);
   if (rule) {
     return rule.checklist;
   }
   const named = /^\[(C\d+)\]/.exec(outcome.acknowledgement?.reason ?? '')?.[1];
-  return named !== undefined && named in CHECKLIST_ITEMS ? (named as ChecklistItem) : undefined;
+  if (named !== undefined && named in CHECKLIST_ITEMS) {
+    return named as ChecklistItem;
+  }
+  return shippedRuleChecklistItem(outcome.ruleId) ?? undefined;
+}
+
+/** A rule id without the finding a rule reports among several: `AwsSolutions-IAM5[Resource::*]` → `AwsSolutions-IAM5`. */
+function baseRuleId(ruleId: string): string {
+  return ruleId.replace(/\[.*$/, '');
 }
 
 const count = (list: readonly RuleOutcome[], status: OutcomeStatus) =>
   list.filter((o) => o.status === status).length;
+/** `2 compliant, 1 acknowledged`: how many outcomes of each status a rule had. */
+const outcomeText = (list: readonly RuleOutcome[]) =>
+  STATUSES.filter((s) => count(list, s) > 0)
+    .map((s) => `${count(list, s)} ${s}`)
+    .join(', ');
 const counts = (list: readonly RuleOutcome[]) => STATUSES.map((s) => String(count(list, s)));
 
 /** Totals per pack and per checklist item, then each item's rules, outcomes and reasons. */
@@ -89,18 +104,30 @@ function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
         kind: 'table',
         header: ['Rule', 'What it requires', 'Resources', 'Outcome'],
         rows: rules.map((rule) => {
-          const checked = own.filter((o) => o.ruleId.startsWith(`SchedulingChecklist-${rule.id}`));
-          const outcome =
-            checked.length === 0
-              ? 'not applicable'
-              : STATUSES.filter((s) => count(checked, s) > 0)
-                  .map((s) => `${count(checked, s)} ${s}`)
-                  .join(', ');
+          const checked = own.filter((o) => baseRuleId(o.ruleId) === `SchedulingChecklist-${rule.id}`);
           return [
             `SchedulingChecklist-${rule.id}`,
             rule.explanation,
             String(new Set(checked.map((o) => o.resourcePath)).size),
-            outcome,
+            checked.length === 0 ? 'not applicable' : outcomeText(checked),
+          ];
+        }),
+      });
+    }
+    const shipped = own.filter((o) => o.pack !== 'SchedulingChecklist');
+    if (shipped.length > 0) {
+      const shippedRules = [...new Set(shipped.map((o) => baseRuleId(o.ruleId)))].sort();
+      blocks.push({ kind: 'paragraph', text: 'Rules of the shipped packs for this item:' });
+      blocks.push({
+        kind: 'table',
+        header: ['Rule', 'What it reports (with the standard’s controls)', 'Resources', 'Outcome'],
+        rows: shippedRules.map((id) => {
+          const checked = shipped.filter((o) => baseRuleId(o.ruleId) === id);
+          return [
+            id,
+            checked[0].info,
+            String(new Set(checked.map((o) => o.resourcePath)).size),
+            outcomeText(checked),
           ];
         }),
       });

@@ -86,14 +86,22 @@ describe('outcome reports', () => {
     expect(run.results[1].suppressions).toBeUndefined();
   });
 
-  test('outcomes belong to the checklist item of their rule, or of their acknowledgement', () => {
+  test("outcomes belong to the checklist item of their rule, their acknowledgement, or the shipped rule's item", () => {
     const acknowledged = {
       ...OUTCOMES[1],
-      acknowledgement: { constructPath: 'S/Role', reason: '[C3] Token only.' },
+      acknowledgement: { constructPath: 'S/Role', reason: '[C5] Token only.' },
     };
     expect(checklistItemOf(OUTCOMES[2])).toBe('C7');
-    expect(checklistItemOf(acknowledged)).toBe('C3');
-    expect(checklistItemOf(OUTCOMES[0])).toBeUndefined();
+    // The acknowledgement names the item it waives, even where the rule's own item differs.
+    expect(checklistItemOf(acknowledged)).toBe('C5');
+    expect(checklistItemOf(OUTCOMES[1])).toBe('C3');
+    expect(checklistItemOf(OUTCOMES[0])).toBe('C10');
+    expect(
+      checklistItemOf({ ...OUTCOMES[0], pack: 'PCI.DSS.321', ruleId: 'PCI.DSS.321-RDSStorageEncrypted' }),
+    ).toBe('C5');
+    // Template hygiene, and a rule the table does not know, belong to no item.
+    expect(checklistItemOf({ ...OUTCOMES[0], ruleId: 'AwsSolutions-EC27' })).toBeUndefined();
+    expect(checklistItemOf({ ...OUTCOMES[0], ruleId: 'AwsSolutions-XYZ1' })).toBeUndefined();
   });
 
   test('the Markdown summary says synth failed, and lists open and acknowledged findings under their item', () => {
@@ -115,6 +123,8 @@ describe('outcome reports', () => {
       '| SchedulingChecklist-C7-LogRetention | S/Logs/Resource | The log group keeps its logs forever. |',
     );
     const c10 = markdown.slice(markdown.indexOf('## C10:'));
+    expect(c10).toContain('Rules of the shipped packs for this item:');
+    expect(c10).toContain('| AwsSolutions-S1 | The bucket has no access logs. | 1 | 1 compliant |');
     expect(c10).toContain('| SchedulingChecklist-C10-VpcFlowLogs |');
     expect(c10).toMatch(/\| SchedulingChecklist-C10-VpcFlowLogs \|[^\n]*\| 0 \| not applicable \|/);
   });
