@@ -52,6 +52,8 @@ export interface ChecklistRule {
   readonly info: string;
   /** Why the rule exists. */
   readonly explanation: string;
+  /** What in the library satisfies the rule by default, or what a conforming resource looks like. */
+  readonly satisfiedBy: string;
   /** AWS Security Hub controls that check the same thing, where one exists. */
   readonly securityHubControls: readonly string[];
   /** The check. */
@@ -68,6 +70,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'TLS 1.0 and 1.1 are broken or deprecated; a listener must name a TLS 1.2+ policy (without one, the load balancer picks its own default).',
     securityHubControls: ['ELB.17'],
+    satisfiedBy:
+      'TlsLoadBalancer: the HTTPS listener uses ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (TLS 1.3 and 1.2, post-quantum hybrid key exchange); `sslPolicy` accepts only TLS 1.2+ policies.',
     rule: httpsListenerTlsPolicy,
   },
   {
@@ -78,6 +82,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Content served over plain HTTP can be read and changed in transit; port 80 may only redirect to HTTPS.',
     securityHubControls: ['ELB.1'],
+    satisfiedBy: 'TlsLoadBalancer: port 80 answers only with a permanent redirect to HTTPS.',
     rule: httpListenerRedirectsOnly,
   },
   {
@@ -88,6 +93,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Without HSTS a browser may try plain HTTP first, which an attacker on the path can intercept.',
     securityHubControls: [],
+    satisfiedBy:
+      'TlsLoadBalancer: the HTTPS listener adds `Strict-Transport-Security: max-age=31536000; includeSubDomains`.',
     rule: httpsListenerHsts,
   },
   {
@@ -97,6 +104,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     info: 'The ACM certificate uses a key weaker than RSA 2048 bits.',
     explanation: 'RSA keys under 2048 bits can be factored with feasible effort; use RSA 2048+ or ECDSA.',
     securityHubControls: ['ACM.2'],
+    satisfiedBy: 'TlsLoadBalancer: the requested ACM certificate uses RSA 2048 and is DNS-validated.',
     rule: certificateKeyStrength,
   },
   {
@@ -107,6 +115,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Settings such as NODE_TLS_REJECT_UNAUTHORIZED=0 or PGSSLMODE=prefer accept any certificate, so every outbound connection of the app can be intercepted.',
     securityHubControls: [],
+    satisfiedBy: 'SchedulingService: refuses at synth any setting that turns certificate verification off.',
     rule: containerTlsVerification,
   },
   {
@@ -117,6 +126,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Without a Deny on aws:SecureTransport false, a client can read or write the bucket over plain HTTP, in clear text.',
     securityHubControls: ['S3.5'],
+    satisfiedBy: 'LogBucket: every bucket of the stack denies requests not sent over TLS.',
     rule: bucketDeniesInsecureTransport,
   },
   {
@@ -127,6 +137,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'A certificate imported by ARN may be self-signed or expire unnoticed: its renewal cannot be proven at synth. An ACM certificate of the template is DNS-validated and renewed by ACM.',
     securityHubControls: [],
+    satisfiedBy:
+      'TlsLoadBalancer: requests a DNS-validated certificate from ACM, which renews it; one named by ARN (`certificate`, setting `certificateArn`) is reported as acknowledged, with what the reviewer checks.',
     rule: listenerCertificateFromAcm,
   },
   {
@@ -137,6 +149,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Without rds.force_ssl, PostgreSQL accepts clients that connect in clear text, so passwords and booking data can cross the network unencrypted.',
     securityHubControls: [],
+    satisfiedBy: 'A PostgreSQL parameter group with `rds.force_ssl` = 1.',
     rule: postgresForcesTls,
   },
   {
@@ -147,6 +160,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'A password alone is one phishing email away from an account takeover; a second factor required on every sign-in stops that.',
     securityHubControls: [],
+    satisfiedBy: 'A Cognito user pool for operators with MFA required.',
     rule: userPoolMfa,
   },
   {
@@ -157,6 +171,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Short or single-class passwords fall to guessing and credential stuffing; the checklist asks for 12+ characters of mixed classes.',
     securityHubControls: [],
+    satisfiedBy: 'A Cognito user pool demanding 12+ characters of four classes.',
     rule: userPoolPasswordPolicy,
   },
   {
@@ -167,6 +182,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'A database password, secret value or secret-named environment variable typed into the template can be read by anyone who can read the template or the stack, and is never rotated; generate it in Secrets Manager and reference it.',
     securityHubControls: ['ECS.8'],
+    satisfiedBy:
+      'SchedulingService: app secrets are generated by Secrets Manager and reach the tasks through ECS secrets; secret-named environment variables are refused at synth.',
     rule: noLiteralSecrets,
   },
   {
@@ -177,6 +194,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'A database reachable from the internet can be attacked directly; it belongs in isolated subnets of a subnet group whose route tables have no internet gateway.',
     securityHubControls: ['RDS.2'],
+    satisfiedBy:
+      'A database not publicly accessible, in the isolated subnets of SchedulingNetwork, which have no route to the internet.',
     rule: databaseNotReachableFromInternet,
   },
   {
@@ -187,6 +206,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'An address range admits every host in it, present and future; a rule naming the app security group admits only the app tasks.',
     securityHubControls: [],
+    satisfiedBy: 'A database security group that admits only the app security group.',
     rule: databaseIngressFromSecurityGroups,
   },
   {
@@ -197,6 +217,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Only the public entry point of the site may be open to the internet; every other port must admit named sources only.',
     securityHubControls: ['EC2.18', 'EC2.19'],
+    satisfiedBy:
+      "TlsLoadBalancer: only the load balancer's group is open to the internet, on 443 and 80; the app group admits only the load balancer.",
     rule: noOpenIngress,
   },
   {
@@ -207,6 +229,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'An action of * or <service>:* on resource * is administrator access; least privilege names the actions and resources a role needs.',
     securityHubControls: ['IAM.1', 'IAM.21'],
+    satisfiedBy:
+      'Every role of the stack names its actions and resources (ECR pull rights on the one repository).',
     rule: iamNoWildcardAdmin,
   },
   {
@@ -217,6 +241,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'An unpinned image (no tag, or latest) changes under a running service without review; pin it and update it deliberately.',
     securityHubControls: [],
+    satisfiedBy:
+      'SchedulingService: the image must carry a version tag or digest (Cal.com v5.5.0 by default); `latest` is refused at synth.',
     rule: containerImagePinned,
   },
   {
@@ -226,6 +252,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     info: 'The Fargate service does not run on the latest platform version.',
     explanation: 'The latest platform version carries the current kernel and runtime security fixes.',
     securityHubControls: ['ECS.10'],
+    satisfiedBy: 'SchedulingService: the Fargate service runs on platform version LATEST.',
     rule: fargateLatestPlatform,
   },
   {
@@ -236,6 +263,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       "Minor versions carry the engine's security fixes; with automatic upgrades RDS applies them in the maintenance window instead of waiting for someone to remember.",
     securityHubControls: ['RDS.13', 'RDS.35'],
+    satisfiedBy: "A database with automatic minor version upgrades (RDS's default for an instance).",
     rule: databaseMinorVersionUpgrades,
   },
   {
@@ -246,6 +274,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Tasks with a public IP can be reached from the internet around the load balancer and the web ACL.',
     securityHubControls: ['ECS.2'],
+    satisfiedBy: 'SchedulingService: tasks run in private subnets without public IP addresses.',
     rule: noPublicIpOnTasks,
   },
   {
@@ -256,6 +285,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       "A customer-managed key puts who may decrypt the data under the account's own key policy, with rotation and deletion it controls and every use logged.",
     securityHubControls: ['RDS.3', 'RDS.27'],
+    satisfiedBy:
+      'LogEncryptionKey and the app secrets key: every log group and secret is encrypted with a customer-managed KMS key.',
     rule: customerManagedKeys,
   },
   {
@@ -266,6 +297,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Yearly rotation limits how much data one key version protects, and what a leaked version could decrypt.',
     securityHubControls: ['KMS.4'],
+    satisfiedBy: 'Every KMS key of the stack rotates its key material yearly.',
     rule: kmsKeyRotation,
   },
   {
@@ -276,6 +308,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'A problem noticed after a weekend must still be recoverable; RDS keeps one day of backups unless told otherwise.',
     securityHubControls: ['RDS.11'],
+    satisfiedBy: 'A database keeping at least 7 days of automated backups.',
     rule: databaseBackupRetention,
   },
   {
@@ -286,6 +319,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Automated RDS backups live and die with the instance; an AWS Backup plan keeps copies in a separate vault on a schedule of its own.',
     securityHubControls: ['RDS.26'],
+    satisfiedBy: 'An AWS Backup plan of the stack that selects the database.',
     rule: databaseInBackupPlan,
   },
   {
@@ -296,6 +330,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Backups are the last resort after a compromise; a vault that denies backup:DeleteRecoveryPoint keeps a stolen credential from erasing them.',
     securityHubControls: [],
+    satisfiedBy:
+      'A backup vault encrypted with a customer-managed key whose access policy denies deleting recovery points.',
     rule: backupVaultProtected,
   },
   {
@@ -306,6 +342,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Databases need a DeletionPolicy and UpdateReplacePolicy of Snapshot or Retain; buckets, keys, secrets, log groups and vaults need Retain, so a mistaken change or stack deletion cannot destroy data.',
     securityHubControls: [],
+    satisfiedBy:
+      'Keys, secrets, log groups and buckets carry DeletionPolicy and UpdateReplacePolicy Retain (a test pins their logical ids).',
     rule: statefulResourcesRetained,
   },
   {
@@ -315,6 +353,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     info: 'WAF logging does not redact the authorization and cookie headers.',
     explanation: 'Those headers carry credentials and session tokens, which must never be written to logs.',
     securityHubControls: [],
+    satisfiedBy: 'WebFirewall: WAF logging redacts the authorization and cookie headers.',
     rule: wafLoggingRedactsCredentials,
   },
   {
@@ -325,6 +364,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Logs hold personal data (IP addresses, URLs); keep them long enough for an investigation, not longer.',
     securityHubControls: [],
+    satisfiedBy: 'Every log group keeps 90 days by default; settings above 400 days are refused at synth.',
     rule: logGroupRetentionCeiling,
   },
   {
@@ -335,6 +375,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Audit events (the CloudTrail log group) must reach back a year for an investigation, and no further than the retention ceiling.',
     securityHubControls: ['CloudWatch.16'],
+    satisfiedBy: "A trail's log group keeping at least 365 days.",
     rule: auditLogRetentionFloor,
   },
   {
@@ -345,6 +386,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Access logs hold client IP addresses and URLs; a lifecycle expiration deletes them once they are no longer needed.',
     securityHubControls: ['S3.13'],
+    satisfiedBy: 'LogBucket: load balancer access logs and their server access logs expire after 90 days.',
     rule: logBucketExpiry,
   },
   {
@@ -355,6 +397,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Outbound traffic limited to named ports keeps a compromised task from reaching arbitrary services and exfiltrating data over any protocol.',
     securityHubControls: [],
+    satisfiedBy:
+      'SchedulingService: the app may connect out on 443 only (`egressPorts`); the load balancer only to the app port.',
     rule: egressNamedPorts,
   },
   {
@@ -365,6 +409,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Managed rule groups block known exploits and bad inputs, and a rate limit slows credential stuffing and booking spam, before a request reaches the app.',
     securityHubControls: ['ELB.16'],
+    satisfiedBy:
+      'WebFirewall: AWS managed rule groups, a per-IP rate limit and a stricter one on sign-in paths, associated with the load balancer.',
     rule: loadBalancerWebAcl,
   },
   {
@@ -375,6 +421,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       "The trail is the record of who changed what; it must cover every region and global service, prove its files were not altered, keep them encrypted under the account's key, and feed the alarms that watch for risky changes.",
     securityHubControls: ['CloudTrail.1', 'CloudTrail.2', 'CloudTrail.4', 'CloudTrail.5'],
+    satisfiedBy: 'A multi-region trail with log file validation, a customer-managed key and CloudWatch Logs.',
     rule: auditTrail,
   },
   {
@@ -387,6 +434,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     securityHubControls: CIS_METRIC_FILTER_CATEGORIES.flatMap((c) =>
       c.securityHubControl ? [c.securityHubControl] : [],
     ).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    satisfiedBy:
+      "Metric filters with the CIS benchmark's patterns on the trail's log group, each with an alarm to the alert topic.",
     rule: cisChangeAlarms,
   },
   {
@@ -396,6 +445,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     info: 'The alarm has no alarm action, or its actions are turned off.',
     explanation: 'An alarm that notifies nobody is a change or an outage nobody reviews.',
     securityHubControls: ['CloudWatch.15'],
+    satisfiedBy: 'ServiceAlarms: every alarm notifies the AlertTopic.',
     rule: alarmActions,
   },
   {
@@ -406,6 +456,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Access logs are the record of who asked for what; without them an incident cannot be traced.',
     securityHubControls: ['ELB.5'],
+    satisfiedBy: 'TlsLoadBalancer: access logs go to a LogBucket.',
     rule: loadBalancerAccessLogs,
   },
   {
@@ -415,6 +466,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     info: 'The VPC has no flow log.',
     explanation: 'Flow logs record which addresses talked to which, the evidence of unexpected connections.',
     securityHubControls: ['EC2.6'],
+    satisfiedBy: 'SchedulingNetwork: the VPC has a flow log to an encrypted log group.',
     rule: vpcFlowLogs,
   },
   {
@@ -425,6 +477,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'WAF logs record which requests were blocked and why, the evidence of attacks and of rules that need tuning.',
     securityHubControls: ['WAF.11'],
+    satisfiedBy: 'WebFirewall: the web ACL logs to an encrypted log group.',
     rule: webAclLogging,
   },
 ];
