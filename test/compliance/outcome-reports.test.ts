@@ -112,7 +112,14 @@ describe('outcome reports', () => {
     const markdown = outcomesToMarkdown([OUTCOMES[0], acknowledged, OUTCOMES[2]]);
     expect(markdown).toContain('**1 findings are neither fixed nor acknowledged**: synth failed.');
     expect(markdown).toContain('| AwsSolutions | 1 | 1 | 0 | 0 |');
-    expect(markdown).toContain('| C7 | Limit the data collected and kept | 0 | 0 | 1 | 0 |');
+    expect(markdown).toContain('| C7 | Limit the data collected and kept | not met | 0 | 0 | 1 | 0 |');
+    expect(markdown).toContain(
+      '| C3 | Restrict internal access; least privilege for whoever administers it | met, with acknowledgements |',
+    );
+    expect(markdown).toContain('| C9 | Test for vulnerabilities | nothing to check |');
+    expect(markdown).toContain(
+      '## C7: Limit the data collected and kept\n\n**Not met**: 1 open findings, listed at the end of this section.',
+    );
     const c3 = markdown.slice(markdown.indexOf('## C3:'), markdown.indexOf('## C4:'));
     expect(c3).toContain(
       '| AwsSolutions-IAM5[Resource::*] | S/Role/Policy/Resource | Token only \\| by design. |',
@@ -136,7 +143,10 @@ describe('outcome reports', () => {
     };
     const html = outcomesToHtml([OUTCOMES[0], acknowledged, OUTCOMES[2]]);
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(html).not.toMatch(/<script|<link|src=|href=/i);
+    // Links only within the page: from the totals to each checklist item's section.
+    expect(html).not.toMatch(/<script|<link|src=|href="(?!#C\d+")/i);
+    expect(html).toContain('<td><a href="#C7">C7</a></td>');
+    expect(html).toContain('<h2 id="C7">C7: Limit the data collected and kept</h2>');
     expect(html).toContain('<td>&lt;b&gt;Token&lt;/b&gt; &amp; only.</td>');
     expect(html).toContain(
       '<p class="alert">1 findings are neither fixed nor acknowledged: synth failed.</p>',
