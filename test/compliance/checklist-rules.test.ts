@@ -281,6 +281,22 @@ function cisAuditTier(
     if (options.withActions ?? true) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
   }
 }
+/** CIS filters and alarms on the log group of a trail outside the stack (an organization trail), for `categories`. */
+function reusedTrailAlarms(stack: IConstruct, categories = Object.keys(CIS_BENCHMARK_PATTERNS)): void {
+  const topic = new sns.Topic(stack, 'Alerts');
+  const logGroup = logs.LogGroup.fromLogGroupName(stack, 'OrganizationTrailLogs', 'organization-trail');
+  for (const id of categories) {
+    new logs.MetricFilter(stack, `Filter-${id}`, {
+      logGroup,
+      filterPattern: logs.FilterPattern.literal(CIS_BENCHMARK_PATTERNS[id]),
+      metricNamespace: 'CISBenchmark',
+      metricName: id,
+    })
+      .metric()
+      .createAlarm(stack, `Alarm-${id}`, { threshold: 1, evaluationPeriods: 1 })
+      .addAlarmAction(new cloudwatchActions.SnsAction(topic));
+  }
+}
 /**
  * A database tier as a library user would write it with the L2 constructs: PostgreSQL in isolated subnets,
  * TLS forced, a customer key, seven days of backups, an AWS Backup plan with a protected vault, kept on delete.
@@ -1504,6 +1520,31 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
         'non-compliant: alarms without actions',
         (s) => cisAuditTier(s, { withActions: false }),
         Object.keys(CIS_BENCHMARK_PATTERNS).map((id) => `Test-C10-CisChangeAlarms[${id}]`),
+      ],
+      [
+        'compliant: the full set on the log group of a trail outside the stack',
+        (s) => reusedTrailAlarms(s),
+        [],
+      ],
+      [
+        'non-compliant: a category missing on the log group of a trail outside the stack, reported once',
+        (s) =>
+          reusedTrailAlarms(
+            s,
+            Object.keys(CIS_BENCHMARK_PATTERNS).filter((id) => id !== 'vpc-changes'),
+          ),
+        ['Test-C10-CisChangeAlarms[vpc-changes]'],
+      ],
+      [
+        'not applicable: a metric filter of no CIS category in a stack without a trail',
+        (s) =>
+          new logs.MetricFilter(s, 'Errors', {
+            logGroup: new logs.LogGroup(s, 'AppLogs'),
+            filterPattern: logs.FilterPattern.literal('ERROR'),
+            metricNamespace: 'App',
+            metricName: 'Errors',
+          }),
+        [],
       ],
       [
         'not applicable: a trail without CloudWatch Logs (C10-AuditTrail reports it)',

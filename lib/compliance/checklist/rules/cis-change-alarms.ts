@@ -8,30 +8,41 @@ import { referencedIds, resolved, resourcesOfStack } from '../template-reference
 import { alarmNotifies } from './alarm-actions';
 
 /**
- * C10: the log group a trail of the stack delivers to is watched for the CIS AWS Foundations Benchmark's set
- * of risky changes (unauthorized calls, sign-in without MFA, root use, IAM policy, CloudTrail, key, bucket
- * policy, Config, security group, network ACL, gateway, route table, VPC and Organizations changes): for each,
- * a metric filter of the stack on that log group whose pattern holds the benchmark's terms, and an alarm on
- * the filter's metric with an action. Each category without both is a finding named by its id
- * (`iam-policy-changes`). A stack without a trail has nothing to judge here; a trail without CloudWatch Logs is
- * reported by `C10-AuditTrail`.
+ * C10: the log group a trail delivers to is watched for the CIS AWS Foundations Benchmark's set of risky
+ * changes (unauthorized calls, sign-in without MFA, root use, IAM policy, CloudTrail, key, bucket policy,
+ * Config, security group, network ACL, gateway, route table, VPC and Organizations changes): for each, a
+ * metric filter of the stack on that log group whose pattern holds the benchmark's terms, and an alarm on the
+ * filter's metric with an action. Each category without both is a finding named by its id
+ * (`iam-policy-changes`).
+ *
+ * Judged on each trail of the stack that delivers to CloudWatch Logs (a trail without is reported by
+ * `C10-AuditTrail`). A stack without a trail of its own that watches an existing trail's log group (an
+ * organization trail) is judged once per log group, on its first metric filter that serves a CIS category. A
+ * stack with neither has no audit tier: nothing to judge.
  */
 export function cisChangeAlarms(node: CfnResource): NagRuleResult {
-  if (!(node instanceof CfnTrail) || node.cloudWatchLogsLogGroupArn === undefined) {
+  let onTrailLogGroup: (filter: CfnMetricFilter) => boolean;
+  if (node instanceof CfnTrail) {
+    if (node.cloudWatchLogsLogGroupArn === undefined) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    onTrailLogGroup = deliversTo(node);
+  } else if (node instanceof CfnMetricFilter && resourcesOfStack(node, CfnTrail).length === 0) {
+    const logGroup = logGroupOf(node);
+    const first = resourcesOfStack(node, CfnMetricFilter).find(
+      (filter) => logGroupOf(filter) === logGroup && categoriesOf(filter).length > 0,
+    );
+    if (first !== node) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    onTrailLogGroup = (filter) => logGroupOf(filter) === logGroup;
+  } else {
     return NagRuleCompliance.NOT_APPLICABLE;
   }
-  const onTrailLogGroup = deliversTo(node);
   const filters = resourcesOfStack(node, CfnMetricFilter).filter(onTrailLogGroup);
   const alarmed = new Set(resourcesOfStack(node, CfnAlarm).filter(alarmNotifies).map(metricOf));
   const covered = new Set(
-    filters
-      .filter((filter) => metricsOf(filter).some((metric) => alarmed.has(metric)))
-      .flatMap((filter) => {
-        const pattern = resolved<unknown>(filter, filter.filterPattern);
-        return typeof pattern === 'string'
-          ? CIS_METRIC_FILTER_CATEGORIES.filter((c) => patternServes(pattern, c)).map((c) => c.id)
-          : [];
-      }),
+    filters.filter((filter) => metricsOf(filter).some((metric) => alarmed.has(metric))).flatMap(categoriesOf),
   );
   const missing = CIS_METRIC_FILTER_CATEGORIES.filter((category) => !covered.has(category.id)).map(
     (category) => category.id,
@@ -50,6 +61,19 @@ function deliversTo(trail: CfnTrail): (filter: CfnMetricFilter) => boolean {
   return (filter) =>
     referencedIds(filter, filter.logGroupName).some((id) => ids.includes(id)) ||
     (name !== undefined && resolved(filter, filter.logGroupName) === name);
+}
+
+/** The ids of the CIS categories a filter's pattern serves (none for a pattern known only at deploy). */
+function categoriesOf(filter: CfnMetricFilter): string[] {
+  const pattern = resolved<unknown>(filter, filter.filterPattern);
+  return typeof pattern === 'string'
+    ? CIS_METRIC_FILTER_CATEGORIES.filter((c) => patternServes(pattern, c)).map((c) => c.id)
+    : [];
+}
+
+/** The log group a filter reads (a reference or a name), as a comparable key. */
+function logGroupOf(filter: CfnMetricFilter): string {
+  return JSON.stringify(resolved(filter, filter.logGroupName));
 }
 
 /** The namespace and name of each metric a filter publishes, as comparable keys. */
