@@ -236,6 +236,9 @@ export function outcomesToHtml(outcomes: readonly RuleOutcome[]): string {
             : 'not-applicable';
       return ` class="${status}"`;
     }
+    // Rule ids and construct paths are long words: they may break anywhere, in a monospace font.
+    if (header === 'Rule' || header === 'Pack') return ' class="id"';
+    if (header === 'Resource') return ' class="path"';
     return '';
   };
   const body = summaryBlocks(outcomes)
@@ -278,7 +281,9 @@ td.compliant { background: #dafbe1; }
 td.acknowledged { background: #fff8c5; }
 td.non-compliant, td.error { background: #ffebe9; font-weight: 600; }
 td.not-applicable { color: #656d76; }
-td:first-child { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; }
+td.id, td.path { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; overflow-wrap: anywhere; }
+td.id { min-width: 16rem; }
+td.path { min-width: 10rem; }
 a { color: inherit; }
 p.alert { color: #cf222e; font-weight: 600; }
 </style>
