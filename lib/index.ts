@@ -21,3 +21,5 @@ export * from './compliance/outcome-reports';
 export * from './compliance/summary-report';
 export * from './compliance/checklist/checklist-items';
 export * from './certificates/certificate-monitor';
+export * from './compliance/shipped-rule-checklist';
+export * from './compliance/checklist/security-checklist-doc';

@@ -57,8 +57,9 @@ describe('SecureSchedulingStack', () => {
 
   describe('acknowledgements', () => {
     // The ceilings may only go down: a new acknowledgement needs this number raised in review, with its reason.
-    // 22 and 35: the certificate monitor's function runs outside the VPC (lambdaOutsideVpc, three packs).
-    const MAX_REGISTRY_ENTRIES = 22;
+    // 23 and 35: the certificate monitor's function runs outside the VPC (lambdaOutsideVpc, three packs);
+    // importedCertificate, the listener certificate named by ARN (an opt-in, not on the default stack), under C1.
+    const MAX_REGISTRY_ENTRIES = 23;
     const MAX_RECORDED_ON_DEFAULT_STACK = 35;
 
     test('the registry holds no more entries than its ceiling, each with a reason of substance', () => {

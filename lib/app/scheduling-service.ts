@@ -25,6 +25,7 @@ import {
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { isPinnedImage, parseEcrReference } from '../private/image-reference';
 import { Problems } from '../private/problems';
+import { SECRET_NAME } from '../private/secret-names';
 import { tlsVerificationProblems } from '../private/tls-environment';
 import { SchedulingAppDefinition } from './scheduling-app';
 
@@ -441,10 +442,6 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
   problems.add(...tlsVerificationProblems(props.app.environment, 'app.environment'));
   problems.throwIfAny(scope);
 }
-
-/** Environment variable names that say they hold a secret. */
-const SECRET_NAME =
-  /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|ENCRYPTION_KEY|CREDENTIALS?)$/i;
 
 function pascalCase(envName: string): string {
   return envName

@@ -38,6 +38,16 @@ export const ACKNOWLEDGEMENTS = {
     },
   ],
 
+  /** The HTTPS listener of a load balancer given an existing certificate (prop `certificate`, setting `certificateArn`). */
+  importedCertificate: [
+    {
+      ruleId: 'SchedulingChecklist-C1-ListenerCertificateFromAcm[certificate-1]',
+      checklist: 'C1',
+      reason:
+        'The operator named an existing ACM certificate by ARN (prop `certificate`, setting `certificateArn`) instead of the DNS-validated certificate the stack requests by default, so its renewal cannot be proven at synth: ACM renews the certificates it issued, while one imported into ACM is renewed by whoever imported it. The listener still accepts only TLS 1.2+ and sends HSTS, and ACM publishes DaysToExpiry for the certificate; the reviewer confirms who renews it for this deployment.',
+    },
+  ],
+
   /** The port-80 listener, which only redirects. */
   httpRedirectListener: ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
     ruleId: `${pack}-ELBv2ACMCertificateRequired`,

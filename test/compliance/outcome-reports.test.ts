@@ -86,14 +86,22 @@ describe('outcome reports', () => {
     expect(run.results[1].suppressions).toBeUndefined();
   });
 
-  test('outcomes belong to the checklist item of their rule, or of their acknowledgement', () => {
+  test("outcomes belong to the checklist item of their rule, their acknowledgement, or the shipped rule's item", () => {
     const acknowledged = {
       ...OUTCOMES[1],
-      acknowledgement: { constructPath: 'S/Role', reason: '[C3] Token only.' },
+      acknowledgement: { constructPath: 'S/Role', reason: '[C5] Token only.' },
     };
     expect(checklistItemOf(OUTCOMES[2])).toBe('C7');
-    expect(checklistItemOf(acknowledged)).toBe('C3');
-    expect(checklistItemOf(OUTCOMES[0])).toBeUndefined();
+    // The acknowledgement names the item it waives, even where the rule's own item differs.
+    expect(checklistItemOf(acknowledged)).toBe('C5');
+    expect(checklistItemOf(OUTCOMES[1])).toBe('C3');
+    expect(checklistItemOf(OUTCOMES[0])).toBe('C10');
+    expect(
+      checklistItemOf({ ...OUTCOMES[0], pack: 'PCI.DSS.321', ruleId: 'PCI.DSS.321-RDSStorageEncrypted' }),
+    ).toBe('C5');
+    // Template hygiene, and a rule the table does not know, belong to no item.
+    expect(checklistItemOf({ ...OUTCOMES[0], ruleId: 'AwsSolutions-EC27' })).toBeUndefined();
+    expect(checklistItemOf({ ...OUTCOMES[0], ruleId: 'AwsSolutions-XYZ1' })).toBeUndefined();
   });
 
   test('the Markdown summary says synth failed, and lists open and acknowledged findings under their item', () => {
@@ -104,7 +112,14 @@ describe('outcome reports', () => {
     const markdown = outcomesToMarkdown([OUTCOMES[0], acknowledged, OUTCOMES[2]]);
     expect(markdown).toContain('**1 findings are neither fixed nor acknowledged**: synth failed.');
     expect(markdown).toContain('| AwsSolutions | 1 | 1 | 0 | 0 |');
-    expect(markdown).toContain('| C7 | Limit the data collected and kept | 0 | 0 | 1 | 0 |');
+    expect(markdown).toContain('| C7 | Limit the data collected and kept | not met | 0 | 0 | 1 | 0 |');
+    expect(markdown).toContain(
+      '| C3 | Restrict internal access; least privilege for whoever administers it | met, with acknowledgements |',
+    );
+    expect(markdown).toContain('| C9 | Test for vulnerabilities | nothing to check |');
+    expect(markdown).toContain(
+      '## C7: Limit the data collected and kept\n\n**Not met**: 1 open findings, listed at the end of this section.',
+    );
     const c3 = markdown.slice(markdown.indexOf('## C3:'), markdown.indexOf('## C4:'));
     expect(c3).toContain(
       '| AwsSolutions-IAM5[Resource::*] | S/Role/Policy/Resource | Token only \\| by design. |',
@@ -114,9 +129,11 @@ describe('outcome reports', () => {
     expect(c7).toContain(
       '| SchedulingChecklist-C7-LogRetention | S/Logs/Resource | The log group keeps its logs forever. |',
     );
-    expect(markdown).toContain(
-      '## C10: Keep activity logs and review them for unexpected setting changes\n\nNo rule checks this item',
-    );
+    const c10 = markdown.slice(markdown.indexOf('## C10:'));
+    expect(c10).toContain('Rules of the shipped packs for this item:');
+    expect(c10).toContain('| AwsSolutions-S1 | The bucket has no access logs. | 1 | 1 compliant |');
+    expect(c10).toContain('| SchedulingChecklist-C10-VpcFlowLogs |');
+    expect(c10).toMatch(/\| SchedulingChecklist-C10-VpcFlowLogs \|[^\n]*\| 0 \| not applicable \|/);
   });
 
   test('the HTML summary is one self-contained page, escapes what it quotes, and marks open findings', () => {
@@ -126,7 +143,10 @@ describe('outcome reports', () => {
     };
     const html = outcomesToHtml([OUTCOMES[0], acknowledged, OUTCOMES[2]]);
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(html).not.toMatch(/<script|<link|src=|href=/i);
+    // Links only within the page: from the totals to each checklist item's section.
+    expect(html).not.toMatch(/<script|<link|src=|href="(?!#C\d+")/i);
+    expect(html).toContain('<td><a href="#C7">C7</a></td>');
+    expect(html).toContain('<h2 id="C7">C7: Limit the data collected and kept</h2>');
     expect(html).toContain('<td>&lt;b&gt;Token&lt;/b&gt; &amp; only.</td>');
     expect(html).toContain(
       '<p class="alert">1 findings are neither fixed nor acknowledged: synth failed.</p>',

@@ -5,7 +5,15 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Stack } from 'aws-cdk-lib';
-import { ALLOWED_SSL_POLICIES, SchedulingNetwork, TlsLoadBalancer, TlsLoadBalancerProps } from '../../lib';
+import {
+  ACKNOWLEDGEMENTS,
+  ALLOWED_SSL_POLICIES,
+  recordedAcknowledgements,
+  SchedulingChecklistChecks,
+  SchedulingNetwork,
+  TlsLoadBalancer,
+  TlsLoadBalancerProps,
+} from '../../lib';
 import { testStack } from '../support/app';
 
 const CERT_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/0b0a6f6e-3c41-4a8e-9f64-2d1c3d5e7a90';
@@ -73,6 +81,16 @@ describe('TlsLoadBalancer', () => {
       t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
         Certificates: [{ CertificateArn: CERT_ARN }],
       });
+      // Its renewal cannot be proven at synth: the checklist finding is acknowledged with what to check.
+      expect(recordedAcknowledgements(imported.httpsListener).map((a) => a.ruleId)).toEqual(
+        ACKNOWLEDGEMENTS.importedCertificate.map((a) => a.ruleId),
+      );
+      const findings = new SchedulingChecklistChecks().validateScope(stack).violations.map((v) => v.ruleName);
+      expect(findings).not.toContain('SchedulingChecklist-C1-ListenerCertificateFromAcm[certificate-1]');
+    });
+
+    test('a requested certificate needs no acknowledgement', () => {
+      expect(recordedAcknowledgements(lb.httpsListener)).toEqual([]);
     });
   });
 

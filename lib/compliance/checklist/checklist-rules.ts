@@ -1,18 +1,44 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
 import { ChecklistItem } from '../acknowledgements';
+import { CIS_METRIC_FILTER_CATEGORIES } from './cis-metric-filters';
+import { alarmActions } from './rules/alarm-actions';
+import { auditLogRetentionFloor } from './rules/audit-log-retention-floor';
+import { auditTrail } from './rules/audit-trail';
+import { backupVaultProtected } from './rules/backup-vault-protected';
+import { bucketDeniesInsecureTransport } from './rules/bucket-denies-insecure-transport';
 import { certificateKeyStrength } from './rules/certificate-key-strength';
+import { cisChangeAlarms } from './rules/cis-change-alarms';
 import { containerImagePinned } from './rules/container-image-pinned';
 import { containerTlsVerification } from './rules/container-tls-verification';
+import { customerManagedKeys } from './rules/customer-managed-keys';
+import { databaseBackupRetention } from './rules/database-backup-retention';
+import { databaseInBackupPlan } from './rules/database-in-backup-plan';
+import { databaseIngressFromSecurityGroups } from './rules/database-ingress-from-security-groups';
+import { databaseMinorVersionUpgrades } from './rules/database-minor-version-upgrades';
+import { databaseNotReachableFromInternet } from './rules/database-not-reachable-from-internet';
 import { egressNamedPorts } from './rules/egress-named-ports';
 import { fargateLatestPlatform } from './rules/fargate-latest-platform';
 import { httpListenerRedirectsOnly } from './rules/http-listener-redirects-only';
 import { httpsListenerHsts } from './rules/https-listener-hsts';
 import { httpsListenerTlsPolicy } from './rules/https-listener-tls-policy';
+import { iamNoWildcardAdmin } from './rules/iam-no-wildcard-admin';
+import { kmsKeyRotation } from './rules/kms-key-rotation';
+import { listenerCertificateFromAcm } from './rules/listener-certificate-from-acm';
+import { loadBalancerAccessLogs } from './rules/load-balancer-access-logs';
 import { loadBalancerWebAcl } from './rules/load-balancer-web-acl';
+import { logBucketExpiry } from './rules/log-bucket-expiry';
 import { logGroupRetentionCeiling } from './rules/log-group-retention-ceiling';
+import { noLiteralSecrets } from './rules/no-literal-secrets';
+import { noOpenIngress } from './rules/no-open-ingress';
 import { noPublicIpOnTasks } from './rules/no-public-ip-on-tasks';
+import { postgresForcesTls } from './rules/postgres-forces-tls';
+import { statefulResourcesRetained } from './rules/stateful-resources-retained';
+import { userPoolMfa } from './rules/user-pool-mfa';
+import { userPoolPasswordPolicy } from './rules/user-pool-password-policy';
+import { vpcFlowLogs } from './rules/vpc-flow-logs';
 import { wafLoggingRedactsCredentials } from './rules/waf-logging-redacts-credentials';
+import { webAclLogging } from './rules/web-acl-logging';
 
 /** One rule of the scheduling checklist pack: what it checks, why, and which checklist item it serves. */
 export interface ChecklistRule {
@@ -26,6 +52,8 @@ export interface ChecklistRule {
   readonly info: string;
   /** Why the rule exists. */
   readonly explanation: string;
+  /** What in the library satisfies the rule by default, or what a conforming resource looks like. */
+  readonly satisfiedBy: string;
   /** AWS Security Hub controls that check the same thing, where one exists. */
   readonly securityHubControls: readonly string[];
   /** The check. */
@@ -42,6 +70,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'TLS 1.0 and 1.1 are broken or deprecated; a listener must name a TLS 1.2+ policy (without one, the load balancer picks its own default).',
     securityHubControls: ['ELB.17'],
+    satisfiedBy:
+      'TlsLoadBalancer: the HTTPS listener uses ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (TLS 1.3 and 1.2, post-quantum hybrid key exchange); `sslPolicy` accepts only TLS 1.2+ policies.',
     rule: httpsListenerTlsPolicy,
   },
   {
@@ -52,6 +82,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Content served over plain HTTP can be read and changed in transit; port 80 may only redirect to HTTPS.',
     securityHubControls: ['ELB.1'],
+    satisfiedBy: 'TlsLoadBalancer: port 80 answers only with a permanent redirect to HTTPS.',
     rule: httpListenerRedirectsOnly,
   },
   {
@@ -62,6 +93,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Without HSTS a browser may try plain HTTP first, which an attacker on the path can intercept.',
     securityHubControls: [],
+    satisfiedBy:
+      'TlsLoadBalancer: the HTTPS listener adds `Strict-Transport-Security: max-age=31536000; includeSubDomains`.',
     rule: httpsListenerHsts,
   },
   {
@@ -71,6 +104,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     info: 'The ACM certificate uses a key weaker than RSA 2048 bits.',
     explanation: 'RSA keys under 2048 bits can be factored with feasible effort; use RSA 2048+ or ECDSA.',
     securityHubControls: ['ACM.2'],
+    satisfiedBy: 'TlsLoadBalancer: the requested ACM certificate uses RSA 2048 and is DNS-validated.',
     rule: certificateKeyStrength,
   },
   {
@@ -81,7 +115,123 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Settings such as NODE_TLS_REJECT_UNAUTHORIZED=0 or PGSSLMODE=prefer accept any certificate, so every outbound connection of the app can be intercepted.',
     securityHubControls: [],
+    satisfiedBy: 'SchedulingService: refuses at synth any setting that turns certificate verification off.',
     rule: containerTlsVerification,
+  },
+  {
+    id: 'C1-BucketTlsOnly',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C1',
+    info: 'The bucket policy does not deny requests that are not sent over TLS.',
+    explanation:
+      'Without a Deny on aws:SecureTransport false, a client can read or write the bucket over plain HTTP, in clear text.',
+    securityHubControls: ['S3.5'],
+    satisfiedBy: 'LogBucket: every bucket of the stack denies requests not sent over TLS.',
+    rule: bucketDeniesInsecureTransport,
+  },
+  {
+    id: 'C1-ListenerCertificateFromAcm',
+    level: NagMessageLevel.WARN,
+    checklist: 'C1',
+    info: 'The HTTPS listener serves a certificate that is not requested from ACM in this template.',
+    explanation:
+      'A certificate imported by ARN may be self-signed or expire unnoticed: its renewal cannot be proven at synth. An ACM certificate of the template is DNS-validated and renewed by ACM.',
+    securityHubControls: [],
+    satisfiedBy:
+      'TlsLoadBalancer: requests a DNS-validated certificate from ACM, which renews it; one named by ARN (`certificate`, setting `certificateArn`) is reported as acknowledged, with what the reviewer checks.',
+    rule: listenerCertificateFromAcm,
+  },
+  {
+    id: 'C1-PostgresForceTls',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C1',
+    info: 'The PostgreSQL parameter group does not set rds.force_ssl to 1.',
+    explanation:
+      'Without rds.force_ssl, PostgreSQL accepts clients that connect in clear text, so passwords and booking data can cross the network unencrypted.',
+    securityHubControls: [],
+    satisfiedBy: 'A PostgreSQL parameter group with `rds.force_ssl` = 1.',
+    rule: postgresForcesTls,
+  },
+  {
+    id: 'C2-UserPoolMfa',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C2',
+    info: 'The Cognito user pool does not require multi-factor authentication.',
+    explanation:
+      'A password alone is one phishing email away from an account takeover; a second factor required on every sign-in stops that.',
+    securityHubControls: [],
+    satisfiedBy: 'A Cognito user pool for operators with MFA required.',
+    rule: userPoolMfa,
+  },
+  {
+    id: 'C2-UserPoolPasswordPolicy',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C2',
+    info: 'The Cognito user pool accepts passwords shorter than 12 characters or without lower case, upper case, digits and symbols.',
+    explanation:
+      'Short or single-class passwords fall to guessing and credential stuffing; the checklist asks for 12+ characters of mixed classes.',
+    securityHubControls: [],
+    satisfiedBy: 'A Cognito user pool demanding 12+ characters of four classes.',
+    rule: userPoolPasswordPolicy,
+  },
+  {
+    id: 'C2-NoLiteralSecrets',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C2',
+    info: 'A secret is written into the template as a literal value.',
+    explanation:
+      'A database password, secret value or secret-named environment variable typed into the template can be read by anyone who can read the template or the stack, and is never rotated; generate it in Secrets Manager and reference it.',
+    securityHubControls: ['ECS.8'],
+    satisfiedBy:
+      'SchedulingService: app secrets are generated by Secrets Manager and reach the tasks through ECS secrets; secret-named environment variables are refused at synth.',
+    rule: noLiteralSecrets,
+  },
+  {
+    id: 'C3-DatabaseNotPublic',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C3',
+    info: 'The database is publicly accessible, or is not provably in subnets without a route to the internet.',
+    explanation:
+      'A database reachable from the internet can be attacked directly; it belongs in isolated subnets of a subnet group whose route tables have no internet gateway.',
+    securityHubControls: ['RDS.2'],
+    satisfiedBy:
+      'A database not publicly accessible, in the isolated subnets of SchedulingNetwork, which have no route to the internet.',
+    rule: databaseNotReachableFromInternet,
+  },
+  {
+    id: 'C3-DatabaseIngressFromSecurityGroups',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C3',
+    info: 'The database security group admits traffic from an address range instead of from security groups.',
+    explanation:
+      'An address range admits every host in it, present and future; a rule naming the app security group admits only the app tasks.',
+    securityHubControls: [],
+    satisfiedBy: 'A database security group that admits only the app security group.',
+    rule: databaseIngressFromSecurityGroups,
+  },
+  {
+    id: 'C3-NoOpenIngress',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C3',
+    info: "The security group admits traffic from any address on a port other than a load balancer's 80 and 443.",
+    explanation:
+      'Only the public entry point of the site may be open to the internet; every other port must admit named sources only.',
+    securityHubControls: ['EC2.18', 'EC2.19'],
+    satisfiedBy:
+      "TlsLoadBalancer: only the load balancer's group is open to the internet, on 443 and 80; the app group admits only the load balancer.",
+    rule: noOpenIngress,
+  },
+  {
+    id: 'C3-IamNoWildcardAdmin',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C3',
+    info: 'An IAM policy statement allows a wildcard action on every resource.',
+    explanation:
+      'An action of * or <service>:* on resource * is administrator access; least privilege names the actions and resources a role needs.',
+    securityHubControls: ['IAM.1', 'IAM.21'],
+    satisfiedBy:
+      'Every role of the stack names its actions and resources (ECR pull rights on the one repository).',
+    rule: iamNoWildcardAdmin,
   },
   {
     id: 'C4-ImagePinned',
@@ -91,6 +241,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'An unpinned image (no tag, or latest) changes under a running service without review; pin it and update it deliberately.',
     securityHubControls: [],
+    satisfiedBy:
+      'SchedulingService: the image must carry a version tag or digest (Cal.com v5.5.0 by default); `latest` is refused at synth.',
     rule: containerImagePinned,
   },
   {
@@ -100,7 +252,19 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     info: 'The Fargate service does not run on the latest platform version.',
     explanation: 'The latest platform version carries the current kernel and runtime security fixes.',
     securityHubControls: ['ECS.10'],
+    satisfiedBy: 'SchedulingService: the Fargate service runs on platform version LATEST.',
     rule: fargateLatestPlatform,
+  },
+  {
+    id: 'C4-DatabaseMinorVersionUpgrades',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C4',
+    info: 'The database does not take automatic minor version upgrades.',
+    explanation:
+      "Minor versions carry the engine's security fixes; with automatic upgrades RDS applies them in the maintenance window instead of waiting for someone to remember.",
+    securityHubControls: ['RDS.13', 'RDS.35'],
+    satisfiedBy: "A database with automatic minor version upgrades (RDS's default for an instance).",
+    rule: databaseMinorVersionUpgrades,
   },
   {
     id: 'C5-NoPublicIpOnTasks',
@@ -110,7 +274,77 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Tasks with a public IP can be reached from the internet around the load balancer and the web ACL.',
     securityHubControls: ['ECS.2'],
+    satisfiedBy: 'SchedulingService: tasks run in private subnets without public IP addresses.',
     rule: noPublicIpOnTasks,
+  },
+  {
+    id: 'C5-CustomerManagedKeys',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C5',
+    info: 'The data is not encrypted at rest with a customer-managed KMS key.',
+    explanation:
+      "A customer-managed key puts who may decrypt the data under the account's own key policy, with rotation and deletion it controls and every use logged.",
+    securityHubControls: ['RDS.3', 'RDS.27'],
+    satisfiedBy:
+      'LogEncryptionKey and the app secrets key: every log group and secret is encrypted with a customer-managed KMS key.',
+    rule: customerManagedKeys,
+  },
+  {
+    id: 'C5-KeyRotation',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C5',
+    info: 'The KMS key does not rotate its key material automatically.',
+    explanation:
+      'Yearly rotation limits how much data one key version protects, and what a leaked version could decrypt.',
+    securityHubControls: ['KMS.4'],
+    satisfiedBy: 'Every KMS key of the stack rotates its key material yearly.',
+    rule: kmsKeyRotation,
+  },
+  {
+    id: 'C6-DatabaseBackupRetention',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C6',
+    info: 'The database keeps automated backups for fewer than 7 days.',
+    explanation:
+      'A problem noticed after a weekend must still be recoverable; RDS keeps one day of backups unless told otherwise.',
+    securityHubControls: ['RDS.11'],
+    satisfiedBy: 'A database keeping at least 7 days of automated backups.',
+    rule: databaseBackupRetention,
+  },
+  {
+    id: 'C6-DatabaseInBackupPlan',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C6',
+    info: 'The database is not selected by an AWS Backup plan of the stack.',
+    explanation:
+      'Automated RDS backups live and die with the instance; an AWS Backup plan keeps copies in a separate vault on a schedule of its own.',
+    securityHubControls: ['RDS.26'],
+    satisfiedBy: 'An AWS Backup plan of the stack that selects the database.',
+    rule: databaseInBackupPlan,
+  },
+  {
+    id: 'C6-BackupVaultProtected',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C6',
+    info: 'The backup vault is not encrypted with a customer-managed key, or its access policy does not deny deleting recovery points.',
+    explanation:
+      'Backups are the last resort after a compromise; a vault that denies backup:DeleteRecoveryPoint keeps a stolen credential from erasing them.',
+    securityHubControls: [],
+    satisfiedBy:
+      'A backup vault encrypted with a customer-managed key whose access policy denies deleting recovery points.',
+    rule: backupVaultProtected,
+  },
+  {
+    id: 'C6-StatefulResourcesRetained',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C6',
+    info: 'The resource holds data but would lose it when the stack deletes or replaces it.',
+    explanation:
+      'Databases need a DeletionPolicy and UpdateReplacePolicy of Snapshot or Retain; buckets, keys, secrets, log groups and vaults need Retain, so a mistaken change or stack deletion cannot destroy data.',
+    securityHubControls: [],
+    satisfiedBy:
+      'Keys, secrets, log groups and buckets carry DeletionPolicy and UpdateReplacePolicy Retain (a test pins their logical ids).',
+    rule: statefulResourcesRetained,
   },
   {
     id: 'C7-WafLogRedaction',
@@ -119,6 +353,7 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     info: 'WAF logging does not redact the authorization and cookie headers.',
     explanation: 'Those headers carry credentials and session tokens, which must never be written to logs.',
     securityHubControls: [],
+    satisfiedBy: 'WebFirewall: WAF logging redacts the authorization and cookie headers.',
     rule: wafLoggingRedactsCredentials,
   },
   {
@@ -129,7 +364,30 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Logs hold personal data (IP addresses, URLs); keep them long enough for an investigation, not longer.',
     securityHubControls: [],
+    satisfiedBy: 'Every log group keeps 90 days by default; settings above 400 days are refused at synth.',
     rule: logGroupRetentionCeiling,
+  },
+  {
+    id: 'C7-AuditLogRetentionFloor',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C7',
+    info: 'The audit log group keeps its events for less than 365 days.',
+    explanation:
+      'Audit events (the CloudTrail log group) must reach back a year for an investigation, and no further than the retention ceiling.',
+    securityHubControls: ['CloudWatch.16'],
+    satisfiedBy: "A trail's log group keeping at least 365 days.",
+    rule: auditLogRetentionFloor,
+  },
+  {
+    id: 'C7-LogBucketExpiry',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C7',
+    info: 'The log bucket does not expire its objects through a lifecycle rule.',
+    explanation:
+      'Access logs hold client IP addresses and URLs; a lifecycle expiration deletes them once they are no longer needed.',
+    securityHubControls: ['S3.13'],
+    satisfiedBy: 'LogBucket: load balancer access logs and their server access logs expire after 90 days.',
+    rule: logBucketExpiry,
   },
   {
     id: 'C8-EgressNamedPorts',
@@ -139,6 +397,8 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Outbound traffic limited to named ports keeps a compromised task from reaching arbitrary services and exfiltrating data over any protocol.',
     securityHubControls: [],
+    satisfiedBy:
+      'SchedulingService: the app may connect out on 443 only (`egressPorts`); the load balancer only to the app port.',
     rule: egressNamedPorts,
   },
   {
@@ -149,6 +409,75 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     explanation:
       'Managed rule groups block known exploits and bad inputs, and a rate limit slows credential stuffing and booking spam, before a request reaches the app.',
     securityHubControls: ['ELB.16'],
+    satisfiedBy:
+      'WebFirewall: AWS managed rule groups, a per-IP rate limit and a stricter one on sign-in paths, associated with the load balancer.',
     rule: loadBalancerWebAcl,
+  },
+  {
+    id: 'C10-AuditTrail',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: 'The CloudTrail trail does not record read and write management events in all regions with log file validation, a customer-managed key and delivery to CloudWatch Logs.',
+    explanation:
+      "The trail is the record of who changed what; it must cover every region and global service, prove its files were not altered, keep them encrypted under the account's key, and feed the alarms that watch for risky changes.",
+    securityHubControls: ['CloudTrail.1', 'CloudTrail.2', 'CloudTrail.4', 'CloudTrail.5'],
+    satisfiedBy: 'A multi-region trail with log file validation, a customer-managed key and CloudWatch Logs.',
+    rule: auditTrail,
+  },
+  {
+    id: 'C10-CisChangeAlarms',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: "The trail's log group lacks a metric filter with the CIS benchmark's pattern and an alarm with an action for a category of risky changes.",
+    explanation:
+      'Logs nobody reads catch nothing: the CIS AWS Foundations Benchmark names the changes (IAM policies, the trail, keys, security groups, routes, root use, sign-in without MFA, ...) that must raise an alarm someone receives.',
+    securityHubControls: CIS_METRIC_FILTER_CATEGORIES.flatMap((c) =>
+      c.securityHubControl ? [c.securityHubControl] : [],
+    ).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    satisfiedBy:
+      "Metric filters with the CIS benchmark's patterns on the trail's log group, each with an alarm to the alert topic.",
+    rule: cisChangeAlarms,
+  },
+  {
+    id: 'C10-AlarmActions',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: 'The alarm has no alarm action, or its actions are turned off.',
+    explanation: 'An alarm that notifies nobody is a change or an outage nobody reviews.',
+    securityHubControls: ['CloudWatch.15'],
+    satisfiedBy: 'ServiceAlarms: every alarm notifies the AlertTopic.',
+    rule: alarmActions,
+  },
+  {
+    id: 'C10-LoadBalancerAccessLogs',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: 'The load balancer does not write access logs.',
+    explanation:
+      'Access logs are the record of who asked for what; without them an incident cannot be traced.',
+    securityHubControls: ['ELB.5'],
+    satisfiedBy: 'TlsLoadBalancer: access logs go to a LogBucket.',
+    rule: loadBalancerAccessLogs,
+  },
+  {
+    id: 'C10-VpcFlowLogs',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: 'The VPC has no flow log.',
+    explanation: 'Flow logs record which addresses talked to which, the evidence of unexpected connections.',
+    securityHubControls: ['EC2.6'],
+    satisfiedBy: 'SchedulingNetwork: the VPC has a flow log to an encrypted log group.',
+    rule: vpcFlowLogs,
+  },
+  {
+    id: 'C10-WebAclLogging',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: 'The web ACL has no logging configuration.',
+    explanation:
+      'WAF logs record which requests were blocked and why, the evidence of attacks and of rules that need tuning.',
+    securityHubControls: ['WAF.11'],
+    satisfiedBy: 'WebFirewall: the web ACL logs to an encrypted log group.',
+    rule: webAclLogging,
   },
 ];

@@ -5,9 +5,11 @@ import { CHECKLIST_RULES } from './checklist-rules';
 
 /**
  * The security checklist of secure-scheduling (C1 to C10) as a cdk-nag pack: the checks no shipped pack makes
- * for this kind of stack (listener TLS policy, HSTS, redirect-only HTTP, certificate key strength, certificate
- * verification in container environments, pinned images, log retention ceilings, WAF log redaction, egress
- * limited to named ports, a web ACL with managed rules and a rate limit on every internet-facing load balancer).
+ * for this kind of stack, from the listener's TLS policy, HSTS and certificate to forced TLS to PostgreSQL,
+ * MFA and password policies, literal secrets, database placement and ingress, customer keys, backups in a
+ * protected vault, data kept on deletion, log retention floors and ceilings, the activity logs of the
+ * load balancer, VPC and web ACL, a multi-region validated trail, and alarms that notify on the CIS
+ * benchmark's risky changes.
  * Rule ids are `SchedulingChecklist-<id>`; the rules and their metadata are in `CHECKLIST_RULES`.
  */
 export class SchedulingChecklistChecks extends NagPack {
