@@ -20,3 +20,5 @@ export * from './compliance/acknowledgement-audit';
 export * from './compliance/outcome-reports';
 export * from './compliance/summary-report';
 export * from './compliance/checklist/checklist-items';
+export * from './audit/audit-trail';
+export * from './audit/cis-alarms';

@@ -8,6 +8,8 @@ import { SchedulingApp, SchedulingAppDefinition } from './app/scheduling-app';
 import { SchedulingService } from './app/scheduling-service';
 import { ServiceAlarms } from './app/service-alarms';
 import { AlertTopic } from './audit/alert-topic';
+import { AuditTrail } from './audit/audit-trail';
+import { CisAlarms } from './audit/cis-alarms';
 import { LogEncryptionKey } from './audit/log-encryption-key';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
@@ -88,6 +90,21 @@ export interface SecureSchedulingStackProps extends StackProps {
 
   /** Retention of flow, WAF and app logs (checklist C7). @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Retention of the audit trail's CloudWatch Logs log group (checklist C10): 90 to 400 days.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly trailLogRetention?: logs.RetentionDays;
+  /** How long the trail's log files stay in its bucket: one to ten years. @default Duration.days(400) */
+  readonly trailBucketExpiration?: Duration;
+  /** Lock the trail's log files in governance mode for this long (S3 Object Lock). @default - no object lock */
+  readonly trailObjectLockRetention?: Duration;
+  /**
+   * Log group of an existing (organization) trail to put the alarms on, instead of creating a trail.
+   * @default - a new multi-region trail
+   */
+  readonly existingTrailLogGroupName?: string;
 }
 
 /**
@@ -109,6 +126,10 @@ export class SecureSchedulingStack extends Stack {
   public readonly alerts: AlertTopic;
   /** Alarms on the app's health. */
   public readonly serviceAlarms: ServiceAlarms;
+  /** The account's activity log: a new CloudTrail trail, or an existing trail's log group. */
+  public readonly auditTrail: AuditTrail;
+  /** Metric filters and alarms for the CIS AWS Foundations change categories. */
+  public readonly cisAlarms: CisAlarms;
 
   private readonly zones: string[];
 
@@ -196,6 +217,19 @@ export class SecureSchedulingStack extends Stack {
     this.serviceAlarms = new ServiceAlarms(this, 'ServiceAlarms', {
       service: this.service,
       loadBalancer: this.loadBalancer.loadBalancer,
+      alerts: this.alerts,
+    });
+
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+      logGroupEncryptionKey: this.logEncryptionKey.key,
+      logRetention: props.trailLogRetention,
+      bucketExpiration: props.trailBucketExpiration,
+      objectLockRetention: props.trailObjectLockRetention,
+      existingTrailLogGroupName: props.existingTrailLogGroupName,
+      serverAccessLogsBucket: this.loadBalancer.serverAccessLogBucket,
+    });
+    this.cisAlarms = new CisAlarms(this, 'CisAlarms', {
+      logGroup: this.auditTrail.logGroup,
       alerts: this.alerts,
     });
 
