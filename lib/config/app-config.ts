@@ -1,9 +1,18 @@
+import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { SchedulingApp } from '../app/scheduling-app';
 import { SecureSchedulingError } from '../errors';
 import { OptionalManagedRuleGroup } from '../ingress/web-firewall';
 import { EMAIL_ADDRESS, HTTPS_URL } from '../private/formats';
-import { CALCOM_DEFAULT_IMAGE, DEFAULT_SSL_POLICY, MAX_LOG_RETENTION_DAYS } from '../private/defaults';
+import {
+  CALCOM_DEFAULT_IMAGE,
+  DEFAULT_SSL_POLICY,
+  DEFAULT_TRAIL_BUCKET_EXPIRATION,
+  MAX_LOG_RETENTION_DAYS,
+  MAX_TRAIL_BUCKET_EXPIRATION_DAYS,
+  MIN_AUDIT_LOG_RETENTION_DAYS,
+  MIN_TRAIL_BUCKET_EXPIRATION_DAYS,
+} from '../private/defaults';
 import { SecureSchedulingStackProps } from '../secure-scheduling-stack';
 
 /**
@@ -38,6 +47,10 @@ export interface SchedulingConfig {
   readonly alertEmails?: string[];
   readonly alertHttpsEndpoints?: string[];
   readonly egressPorts?: number[];
+  readonly trailLogRetentionDays?: number;
+  readonly trailBucketExpirationDays?: number;
+  readonly trailObjectLockDays?: number;
+  readonly existingTrailLogGroupName?: string;
 }
 
 type Kind = 'string' | 'integer' | 'boolean' | 'string-list' | 'integer-list';
@@ -92,6 +105,16 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
     kind: 'integer-list',
     description: 'TCP ports the app may connect out to (443 always; 587 for SMTP)',
   },
+  trailLogRetentionDays: { kind: 'integer', description: "days the audit trail's log group keeps events" },
+  trailBucketExpirationDays: {
+    kind: 'integer',
+    description: "days the trail's log files stay in its bucket",
+  },
+  trailObjectLockDays: { kind: 'integer', description: 'days trail log files are locked (S3 Object Lock)' },
+  existingTrailLogGroupName: {
+    kind: 'string',
+    description: 'log group of an existing organization trail, instead of a new trail',
+  },
 };
 
 /** Construct props whose setting has another name, so errors raised by the constructs name what users type. */
@@ -104,6 +127,11 @@ const SETTING_OF_PROP: Readonly<Record<string, string>> = {
   httpsEndpoints: 'alertHttpsEndpoints',
   'app.image': 'image',
   hostedZone: 'hostedZoneName',
+  trailLogRetention: 'trailLogRetentionDays',
+  bucketExpiration: 'trailBucketExpirationDays',
+  trailBucketExpiration: 'trailBucketExpirationDays',
+  objectLockRetention: 'trailObjectLockDays',
+  trailObjectLockRetention: 'trailObjectLockDays',
 };
 
 /**
@@ -260,6 +288,41 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
     cfg.logRetentionDays,
     `one of CloudWatch Logs' retention periods: ${RETENTION_VALUES.join(', ')}`,
   );
+  const auditRetentions = RETENTION_VALUES.filter((v) => v >= MIN_AUDIT_LOG_RETENTION_DAYS);
+  check(
+    problems,
+    cfg.trailLogRetentionDays !== undefined && !auditRetentions.includes(cfg.trailLogRetentionDays),
+    'trailLogRetentionDays',
+    cfg.trailLogRetentionDays,
+    `one of CloudWatch Logs' retention periods from the audit minimum of ${MIN_AUDIT_LOG_RETENTION_DAYS} days to the ceiling: ${auditRetentions.join(', ')}`,
+  );
+  const trailExpiration = cfg.trailBucketExpirationDays;
+  check(
+    problems,
+    trailExpiration !== undefined &&
+      (trailExpiration < MIN_TRAIL_BUCKET_EXPIRATION_DAYS ||
+        trailExpiration > MAX_TRAIL_BUCKET_EXPIRATION_DAYS),
+    'trailBucketExpirationDays',
+    trailExpiration,
+    `between ${MIN_TRAIL_BUCKET_EXPIRATION_DAYS} (a year of audit history) and ${MAX_TRAIL_BUCKET_EXPIRATION_DAYS} days`,
+  );
+  const lockLimit = trailExpiration ?? DEFAULT_TRAIL_BUCKET_EXPIRATION.toDays();
+  check(
+    problems,
+    cfg.trailObjectLockDays !== undefined &&
+      (cfg.trailObjectLockDays < 1 || cfg.trailObjectLockDays > lockLimit),
+    'trailObjectLockDays',
+    cfg.trailObjectLockDays,
+    `between 1 and trailBucketExpirationDays (${lockLimit}) days`,
+  );
+  check(
+    problems,
+    cfg.existingTrailLogGroupName !== undefined &&
+      !/^[A-Za-z0-9._/#-]{1,512}$/.test(cfg.existingTrailLogGroupName),
+    'existingTrailLogGroupName',
+    cfg.existingTrailLogGroupName,
+    "a CloudWatch Logs log group name (letters, digits, '_-./#')",
+  );
   const groups = Object.values(OptionalManagedRuleGroup) as string[];
   const badGroups = (cfg.managedRuleGroups ?? []).filter((g) => !groups.includes(g));
   check(
@@ -319,7 +382,15 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     alertEmails: cfg.alertEmails,
     alertHttpsEndpoints: cfg.alertHttpsEndpoints,
     egressPorts: cfg.egressPorts,
+    trailLogRetention: cfg.trailLogRetentionDays as logs.RetentionDays | undefined,
+    trailBucketExpiration: days(cfg.trailBucketExpirationDays),
+    trailObjectLockRetention: days(cfg.trailObjectLockDays),
+    existingTrailLogGroupName: cfg.existingTrailLogGroupName,
   };
+}
+
+function days(value: number | undefined): Duration | undefined {
+  return value === undefined ? undefined : Duration.days(value);
 }
 
 function check(problems: string[], failed: boolean, key: string, value: unknown, allowed: string): void {
