@@ -22,3 +22,4 @@ export * from './compliance/summary-report';
 export * from './compliance/checklist/checklist-items';
 export * from './audit/audit-trail';
 export * from './audit/cis-alarms';
+export * from './audit/change-events';

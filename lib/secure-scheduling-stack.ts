@@ -3,12 +3,14 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { SchedulingApp, SchedulingAppDefinition } from './app/scheduling-app';
 import { SchedulingService } from './app/scheduling-service';
 import { ServiceAlarms } from './app/service-alarms';
 import { AlertTopic } from './audit/alert-topic';
 import { AuditTrail } from './audit/audit-trail';
+import { ChangeEvents } from './audit/change-events';
 import { CisAlarms } from './audit/cis-alarms';
 import { LogEncryptionKey } from './audit/log-encryption-key';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
@@ -130,6 +132,11 @@ export class SecureSchedulingStack extends Stack {
   public readonly auditTrail: AuditTrail;
   /** Metric filters and alarms for the CIS AWS Foundations change categories. */
   public readonly cisAlarms: CisAlarms;
+  /**
+   * Alerts on changes to this deployment's own resources. Tiers added later register theirs here:
+   * `changeEvents.watchDatabase(instance)`, `changeEvents.watchBackup(vault, plan)`.
+   */
+  public readonly changeEvents: ChangeEvents;
 
   private readonly zones: string[];
 
@@ -232,6 +239,19 @@ export class SecureSchedulingStack extends Stack {
       logGroup: this.auditTrail.logGroup,
       alerts: this.alerts,
     });
+
+    this.changeEvents = new ChangeEvents(this, 'ChangeEvents', { alerts: this.alerts });
+    this.changeEvents.watchLoadBalancer(this.loadBalancer.loadBalancer);
+    this.changeEvents.watchWebAcl(
+      this.firewall.webAcl,
+      this.loadBalancer.loadBalancer.loadBalancerArn,
+      this.firewall.node.findAll().filter((c): c is wafv2.CfnIPSet => c instanceof wafv2.CfnIPSet),
+    );
+    if (this.auditTrail.trailName && this.auditTrail.trailArn) {
+      this.changeEvents.watchTrail(this.auditTrail.trailName, this.auditTrail.trailArn);
+    }
+    this.changeEvents.watchKeys();
+    this.changeEvents.watchService(this.service.service, this.service.taskDefinition);
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });
     new CfnOutput(this, 'LoadBalancerDnsName', {
