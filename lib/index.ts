@@ -23,3 +23,4 @@ export * from './compliance/checklist/checklist-items';
 export * from './audit/audit-trail';
 export * from './audit/cis-alarms';
 export * from './audit/change-events';
+export * from './audit/certificate-expiry';

@@ -10,6 +10,7 @@ import { SchedulingService } from './app/scheduling-service';
 import { ServiceAlarms } from './app/service-alarms';
 import { AlertTopic } from './audit/alert-topic';
 import { AuditTrail } from './audit/audit-trail';
+import { CertificateExpiry } from './audit/certificate-expiry';
 import { ChangeEvents } from './audit/change-events';
 import { CisAlarms } from './audit/cis-alarms';
 import { LogEncryptionKey } from './audit/log-encryption-key';
@@ -107,6 +108,18 @@ export interface SecureSchedulingStackProps extends StackProps {
    * @default - a new multi-region trail
    */
   readonly existingTrailLogGroupName?: string;
+
+  /**
+   * Days before the certificate expires at which its alarm fires: 1 to 59 (ACM renews at 60).
+   * @default 30
+   */
+  readonly certificateExpiryAlarmDays?: number;
+  /**
+   * The account's ACM expiry-events window, 1 to 45 days. An account setting: the stack outputs the command
+   * that sets it (`CertificateExpiryEventsCommand`).
+   * @default 45
+   */
+  readonly certificateExpiryEventsDays?: number;
 }
 
 /**
@@ -137,6 +150,8 @@ export class SecureSchedulingStack extends Stack {
    * `changeEvents.watchDatabase(instance)`, `changeEvents.watchBackup(vault, plan)`.
    */
   public readonly changeEvents: ChangeEvents;
+  /** The certificate's expiry alarm and ACM's expiry events, to the alert topic. */
+  public readonly certificateExpiry: CertificateExpiry;
 
   private readonly zones: string[];
 
@@ -252,6 +267,17 @@ export class SecureSchedulingStack extends Stack {
     }
     this.changeEvents.watchKeys();
     this.changeEvents.watchService(this.service.service, this.service.taskDefinition);
+
+    this.certificateExpiry = new CertificateExpiry(this, 'CertificateExpiry', {
+      certificates: [this.loadBalancer.certificate],
+      alerts: this.alerts,
+      alarmDaysToExpiry: props.certificateExpiryAlarmDays,
+      expiryEventsDaysBeforeExpiry: props.certificateExpiryEventsDays,
+    });
+    new CfnOutput(this, 'CertificateExpiryEventsCommand', {
+      value: this.certificateExpiry.expiryEventsCommand,
+      description: "Sets the account's ACM expiry-events window this deployment expects (an account setting)",
+    });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });
     new CfnOutput(this, 'LoadBalancerDnsName', {

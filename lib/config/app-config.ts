@@ -5,9 +5,11 @@ import { SecureSchedulingError } from '../errors';
 import { OptionalManagedRuleGroup } from '../ingress/web-firewall';
 import { EMAIL_ADDRESS, HTTPS_URL } from '../private/formats';
 import {
+  ACM_RENEWAL_STARTS_DAYS,
   CALCOM_DEFAULT_IMAGE,
   DEFAULT_SSL_POLICY,
   DEFAULT_TRAIL_BUCKET_EXPIRATION,
+  MAX_CERTIFICATE_EXPIRY_EVENTS_DAYS,
   MAX_LOG_RETENTION_DAYS,
   MAX_TRAIL_BUCKET_EXPIRATION_DAYS,
   MIN_AUDIT_LOG_RETENTION_DAYS,
@@ -51,6 +53,8 @@ export interface SchedulingConfig {
   readonly trailBucketExpirationDays?: number;
   readonly trailObjectLockDays?: number;
   readonly existingTrailLogGroupName?: string;
+  readonly certificateExpiryAlarmDays?: number;
+  readonly certificateExpiryEventsDays?: number;
 }
 
 type Kind = 'string' | 'integer' | 'boolean' | 'string-list' | 'integer-list';
@@ -115,6 +119,14 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
     kind: 'string',
     description: 'log group of an existing organization trail, instead of a new trail',
   },
+  certificateExpiryAlarmDays: {
+    kind: 'integer',
+    description: 'days before the certificate expires at which its alarm fires',
+  },
+  certificateExpiryEventsDays: {
+    kind: 'integer',
+    description: "the account's ACM expiry-events window, in days (an account setting)",
+  },
 };
 
 /** Construct props whose setting has another name, so errors raised by the constructs name what users type. */
@@ -132,6 +144,8 @@ const SETTING_OF_PROP: Readonly<Record<string, string>> = {
   trailBucketExpiration: 'trailBucketExpirationDays',
   objectLockRetention: 'trailObjectLockDays',
   trailObjectLockRetention: 'trailObjectLockDays',
+  alarmDaysToExpiry: 'certificateExpiryAlarmDays',
+  expiryEventsDaysBeforeExpiry: 'certificateExpiryEventsDays',
 };
 
 /**
@@ -323,6 +337,23 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
     cfg.existingTrailLogGroupName,
     "a CloudWatch Logs log group name (letters, digits, '_-./#')",
   );
+  check(
+    problems,
+    cfg.certificateExpiryAlarmDays !== undefined &&
+      (cfg.certificateExpiryAlarmDays < 1 || cfg.certificateExpiryAlarmDays >= ACM_RENEWAL_STARTS_DAYS),
+    'certificateExpiryAlarmDays',
+    cfg.certificateExpiryAlarmDays,
+    `between 1 and ${ACM_RENEWAL_STARTS_DAYS - 1} days (ACM renews its certificates ${ACM_RENEWAL_STARTS_DAYS} days before they expire)`,
+  );
+  check(
+    problems,
+    cfg.certificateExpiryEventsDays !== undefined &&
+      (cfg.certificateExpiryEventsDays < 1 ||
+        cfg.certificateExpiryEventsDays > MAX_CERTIFICATE_EXPIRY_EVENTS_DAYS),
+    'certificateExpiryEventsDays',
+    cfg.certificateExpiryEventsDays,
+    `between 1 and ${MAX_CERTIFICATE_EXPIRY_EVENTS_DAYS} days (ACM's expiry-events window)`,
+  );
   const groups = Object.values(OptionalManagedRuleGroup) as string[];
   const badGroups = (cfg.managedRuleGroups ?? []).filter((g) => !groups.includes(g));
   check(
@@ -386,6 +417,8 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     trailBucketExpiration: days(cfg.trailBucketExpirationDays),
     trailObjectLockRetention: days(cfg.trailObjectLockDays),
     existingTrailLogGroupName: cfg.existingTrailLogGroupName,
+    certificateExpiryAlarmDays: cfg.certificateExpiryAlarmDays,
+    certificateExpiryEventsDays: cfg.certificateExpiryEventsDays,
   };
 }
 

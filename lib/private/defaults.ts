@@ -40,6 +40,11 @@ export const DEFAULT_TRAIL_ARCHIVE_AFTER = Duration.days(90);
 export const AUDIT_LOG_NONCURRENT_EXPIRATION = Duration.days(90);
 /** Days before a certificate expires at which its alarm fires (ACM renews managed certificates at 60 days). */
 export const DEFAULT_CERTIFICATE_EXPIRY_ALARM_DAYS = 30;
+/** ACM starts renewing the certificates it issued this many days before they expire. */
+export const ACM_RENEWAL_STARTS_DAYS = 60;
+/** ACM's expiry-events window (an account setting): its default and its most. */
+export const DEFAULT_CERTIFICATE_EXPIRY_EVENTS_DAYS = 45;
+export const MAX_CERTIFICATE_EXPIRY_EVENTS_DAYS = 45;
 
 // ---- TLS (checklist C1) ----
 /** TLS 1.2 and 1.3 only, with post-quantum hybrid key exchange and a restricted cipher list. */
