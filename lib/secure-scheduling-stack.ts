@@ -266,6 +266,8 @@ export class SecureSchedulingStack extends Stack {
       this.changeEvents.watchTrail(this.auditTrail.trailName, this.auditTrail.trailArn);
     }
     this.changeEvents.watchKeys();
+    this.changeEvents.watchLogs();
+    this.changeEvents.watchAlarms();
     this.changeEvents.watchService(this.service.service, this.service.taskDefinition);
 
     this.certificateExpiry = new CertificateExpiry(this, 'CertificateExpiry', {

@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -55,6 +56,22 @@ export const KEY_CHANGE_EVENTS: readonly string[] = [
   'PutKeyPolicy',
   'DisableKeyRotation',
   'DeleteImportedKeyMaterial',
+];
+/** CloudWatch Logs calls that delete, shorten, decrypt or copy out a log, or change the CIS metric filters. */
+export const LOG_GROUP_CHANGE_EVENTS: readonly string[] = [
+  'DeleteLogGroup',
+  'PutRetentionPolicy',
+  'DeleteRetentionPolicy',
+  'DisassociateKmsKey',
+  'PutSubscriptionFilter',
+  'PutMetricFilter',
+  'DeleteMetricFilter',
+];
+/** CloudWatch calls that silence an alarm. */
+export const ALARM_CHANGE_EVENTS: readonly string[] = [
+  'DeleteAlarms',
+  'DisableAlarmActions',
+  'PutMetricAlarm',
 ];
 /** Task definition calls: a new revision can change the image, secrets, user or network mode. */
 export const TASK_DEFINITION_CHANGE_EVENTS: readonly string[] = [
@@ -215,7 +232,8 @@ export class ChangeEvents extends Construct {
         detail: {
           eventSource: [watch.eventSource],
           eventName: [...watch.eventNames],
-          $or: [...watch.anyOf],
+          // EventBridge wants two alternatives or more in an `$or`.
+          ...(watch.anyOf.length === 1 ? watch.anyOf[0] : { $or: [...watch.anyOf] }),
         },
       },
     });
@@ -305,6 +323,43 @@ export class ChangeEvents extends Construct {
         // CloudTrail names the key's ARN whatever the caller used (an alias, too).
         { resources: { ARN: Lazy.any({ produce: () => found().map((k) => k.arn) }) } },
       ],
+    });
+  }
+
+  /**
+   * Log groups: deleted, retention changed, key removed, subscribed to a destination, metric filters changed.
+   * Without `logGroups`, every log group this stack defines, including those added after this call.
+   */
+  public watchLogs(logGroups?: readonly logs.ILogGroup[]): events.Rule {
+    const stack = Stack.of(this);
+    const names = () =>
+      logGroups
+        ? logGroups.map((g) => g.logGroupName)
+        : stack.node
+            .findAll()
+            .filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup)
+            .map((g) => g.ref);
+    return this.watch('LogChanges', {
+      description: 'log groups',
+      source: 'aws.logs',
+      eventSource: 'logs.amazonaws.com',
+      eventNames: LOG_GROUP_CHANGE_EVENTS,
+      anyOf: [{ requestParameters: { logGroupName: Lazy.list({ produce: names }) } }],
+    });
+  }
+
+  /**
+   * The stack's CloudWatch alarms: deleted, their actions disabled, redefined. CloudFormation names alarms
+   * `<stack name>-<logical id>-<suffix>`, so the stack name's prefix finds them all without listing each.
+   */
+  public watchAlarms(): events.Rule {
+    const prefix = [{ prefix: `${Stack.of(this).stackName}-` }];
+    return this.watch('AlarmChanges', {
+      description: 'alarms',
+      source: 'aws.cloudwatch',
+      eventSource: 'monitoring.amazonaws.com',
+      eventNames: ALARM_CHANGE_EVENTS,
+      anyOf: [{ requestParameters: { alarmNames: prefix } }, { requestParameters: { alarmName: prefix } }],
     });
   }
 

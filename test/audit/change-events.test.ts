@@ -74,6 +74,7 @@ describe('ChangeEvents', () => {
         acl: idsOf('AWS::WAFv2::WebACL'),
         service: idsOf('AWS::ECS::Service'),
         keys: idsOf('AWS::KMS::Key'),
+        logGroups: idsOf('AWS::Logs::LogGroup'),
       };
       keyIds = ids.keys.map((_, i) => `1234abcd-12ab-34cd-56ef-00000000000${i}`);
       const values = (ref: string): string => {
@@ -87,6 +88,7 @@ describe('ChangeEvents', () => {
           [`${ids.acl[0]}.Arn`]: WEB_ACL_ARN,
           [`${ids.service[0]}.Name`]: SERVICE_NAME,
         };
+        ids.logGroups.forEach((id) => (fixed[id] = `SecureScheduling-${id}-AbCdEf`));
         ids.keys.forEach((id, i) => {
           fixed[`${id}.KeyId`] = keyIds[i];
           fixed[`${id}.Arn`] = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${keyIds[i]}`;
@@ -95,7 +97,9 @@ describe('ChangeEvents', () => {
         return fixed[ref];
       };
       patterns = Object.fromEntries(
-        Object.entries(rules).map(([id, r]) => [id, resolveIntrinsics(r.Properties.EventPattern, values)]),
+        Object.entries(rules)
+          .filter(([id]) => id.startsWith('ChangeEvents'))
+          .map(([id, r]) => [id, resolveIntrinsics(r.Properties.EventPattern, values)]),
       );
     });
 
@@ -109,6 +113,8 @@ describe('ChangeEvents', () => {
             'ChangeEventsKeyChanges',
             'ChangeEventsTaskDefinitionChanges',
             'ChangeEventsServiceChanges',
+            'ChangeEventsLogChanges',
+            'ChangeEventsAlarmChanges',
           ]),
         );
       });
@@ -329,6 +335,45 @@ describe('ChangeEvents', () => {
           ),
         ).toBe(false);
         expect(matches('KeyChanges', apiCall('aws.kms', 'EnableKey', { keyId: keyIds[0] }))).toBe(false);
+      });
+    });
+
+    describe('the log and alarm rules', () => {
+      test('match a log group of the stack deleted, shortened, decrypted, subscribed or its filters changed', () => {
+        const logGroupName = `SecureScheduling-${ids.logGroups[0]}-AbCdEf`;
+        for (const name of [
+          'DeleteLogGroup',
+          'PutRetentionPolicy',
+          'DeleteRetentionPolicy',
+          'DisassociateKmsKey',
+          'PutSubscriptionFilter',
+          'DeleteMetricFilter',
+        ]) {
+          expect([name, matches('LogChanges', apiCall('aws.logs', name, { logGroupName }))]).toEqual([
+            name,
+            true,
+          ]);
+        }
+        expect(matches('LogChanges', apiCall('aws.logs', 'DeleteLogGroup', { logGroupName: 'other' }))).toBe(
+          false,
+        );
+        expect(matches('LogChanges', apiCall('aws.logs', 'CreateLogStream', { logGroupName }))).toBe(false);
+      });
+
+      test('watch every log group of the stack', () => {
+        const [id] = rule('LogChanges');
+        const names = (patterns[id] as Json).detail.requestParameters.logGroupName;
+        expect(names).toHaveLength(ids.logGroups.length);
+      });
+
+      test("match the stack's alarms deleted, silenced or redefined, and no one else's", () => {
+        const cw = (name: string, params: Record<string, unknown>) =>
+          apiCall('aws.cloudwatch', name, params, { eventSource: 'monitoring.amazonaws.com' });
+        const alarmName = 'SecureScheduling-CisAlarmsRootUsage1A2B3C4D-XyZ';
+        expect(matches('AlarmChanges', cw('DeleteAlarms', { alarmNames: ['other', alarmName] }))).toBe(true);
+        expect(matches('AlarmChanges', cw('DisableAlarmActions', { alarmNames: [alarmName] }))).toBe(true);
+        expect(matches('AlarmChanges', cw('PutMetricAlarm', { alarmName, threshold: 1000 }))).toBe(true);
+        expect(matches('AlarmChanges', cw('DeleteAlarms', { alarmNames: ['Other-Alarm'] }))).toBe(false);
       });
     });
 
