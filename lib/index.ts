@@ -24,3 +24,4 @@ export * from './audit/audit-trail';
 export * from './audit/cis-alarms';
 export * from './audit/change-events';
 export * from './audit/certificate-expiry';
+export * from './audit/security-dashboard';

@@ -14,6 +14,7 @@ import { CertificateExpiry } from './audit/certificate-expiry';
 import { ChangeEvents } from './audit/change-events';
 import { CisAlarms } from './audit/cis-alarms';
 import { LogEncryptionKey } from './audit/log-encryption-key';
+import { SecurityDashboard } from './audit/security-dashboard';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
 import { SchedulingNetwork } from './network/scheduling-network';
@@ -152,6 +153,11 @@ export class SecureSchedulingStack extends Stack {
   public readonly changeEvents: ChangeEvents;
   /** The certificate's expiry alarm and ACM's expiry events, to the alert topic. */
   public readonly certificateExpiry: CertificateExpiry;
+  /**
+   * The security signals on one CloudWatch dashboard. The database tier adds its own:
+   * `securityDashboard.addDatabase(instance)`.
+   */
+  public readonly securityDashboard: SecurityDashboard;
 
   private readonly zones: string[];
 
@@ -279,6 +285,11 @@ export class SecureSchedulingStack extends Stack {
     new CfnOutput(this, 'CertificateExpiryEventsCommand', {
       value: this.certificateExpiry.expiryEventsCommand,
       description: "Sets the account's ACM expiry-events window this deployment expects (an account setting)",
+    });
+
+    this.securityDashboard = new SecurityDashboard(this, 'SecurityDashboard', {
+      firewall: this.firewall,
+      loadBalancer: this.loadBalancer.loadBalancer,
     });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });
