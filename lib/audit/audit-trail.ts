@@ -135,6 +135,13 @@ export class AuditTrail extends Construct {
       existing !== undefined && !Token.isUnresolved(existing) && !/^[A-Za-z0-9._/#-]{1,512}$/.test(existing),
       `\`existingTrailLogGroupName\` must be a log group name (letters, digits, '_-./#'), got '${existing}'`,
     );
+    const ignored = (
+      ['logRetention', 'bucketExpiration', 'objectLockRetention', 'archiveAfter'] as const
+    ).filter((name) => props[name] !== undefined);
+    problems.check(
+      existing !== undefined && ignored.length > 0,
+      `${ignored.map((n) => `\`${n}\``).join(', ')} cannot be used with \`existingTrailLogGroupName\`: no trail, bucket or log group is created, the existing trail's own settings apply`,
+    );
     const trailName = props.trailName ?? `${stack.stackName}-audit`;
     problems.check(
       !Token.isUnresolved(trailName) && !/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(trailName),

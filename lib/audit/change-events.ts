@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { Problems } from '../private/problems';
 import { AlertTopic } from './alert-topic';
 
 /** The detail type of the events CloudTrail delivers to EventBridge for API calls. */
@@ -224,6 +225,14 @@ export class ChangeEvents extends Construct {
 
   /** Alerts on the API calls `watch` describes. */
   public watch(id: string, watch: ChangeWatch): events.Rule {
+    const problems = new Problems();
+    problems.check(watch.eventNames.length === 0, `\`eventNames\` of ${id} must name at least one API call`);
+    // A rule without a resource would alert on every such call in the account: that is CisAlarms' job.
+    problems.check(
+      watch.anyOf.length === 0,
+      `\`anyOf\` of ${id} must narrow the calls to at least one resource of this deployment`,
+    );
+    problems.throwIfAny(this);
     const rule = new events.Rule(this, id, {
       description: `Alerts on changes to this deployment's ${watch.description}`,
       eventPattern: {

@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { Problems } from '../private/problems';
 import { AlertTopic } from './alert-topic';
 
 /*
@@ -206,6 +207,13 @@ export class CisAlarms extends Construct {
   constructor(scope: Construct, id: string, props: CisAlarmsProps) {
     super(scope, id);
     const namespace = props.metricNamespace ?? CIS_METRIC_NAMESPACE;
+    const problems = new Problems();
+    problems.check(
+      !Token.isUnresolved(namespace) &&
+        (!/^[A-Za-z0-9._/#:-]{1,255}$/.test(namespace) || /^AWS\//i.test(namespace)),
+      `\`metricNamespace\` must be 1 to 255 letters, digits or '.-_/#:', not starting with 'AWS/' (reserved for AWS services), got '${namespace}'`,
+    );
+    problems.throwIfAny(this);
     const metricFilters: Record<string, logs.MetricFilter> = {};
     const alarms: Record<string, cloudwatch.Alarm> = {};
     for (const category of CIS_CHANGE_CATEGORIES) {

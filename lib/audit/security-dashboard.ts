@@ -1,9 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
 import { WebFirewall } from '../ingress/web-firewall';
+import { Problems } from '../private/problems';
 
 /** The web firewall's rate-based rules, by rule name (see `WebFirewall`). */
 export const RATE_LIMIT_RULES: readonly string[] = ['RateLimitPerIp', 'RateLimitSensitivePaths'];
@@ -39,6 +40,18 @@ export class SecurityDashboard extends Construct {
   constructor(scope: Construct, id: string, props: SecurityDashboardProps) {
     super(scope, id);
     this.period = props.period ?? Duration.minutes(5);
+    const problems = new Problems();
+    const seconds = this.period.toSeconds();
+    problems.check(
+      seconds < 60 || seconds % 60 !== 0 || seconds > 86400,
+      `\`period\` must be whole minutes from 1 minute to 1 day (the metrics are published per minute), got ${seconds} seconds`,
+    );
+    const name = props.dashboardName;
+    problems.check(
+      name !== undefined && !Token.isUnresolved(name) && !/^[A-Za-z0-9_-]{1,255}$/.test(name),
+      `\`dashboardName\` must be 1 to 255 letters, digits, '-' or '_', got '${name}'`,
+    );
+    problems.throwIfAny(this);
     const stack = Stack.of(this);
     const period = this.period;
 

@@ -337,6 +337,16 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
     cfg.existingTrailLogGroupName,
     "a CloudWatch Logs log group name (letters, digits, '_-./#')",
   );
+  // With an existing trail nothing of the trail is created, so these would be silently ignored.
+  for (const key of ['trailLogRetentionDays', 'trailBucketExpirationDays', 'trailObjectLockDays'] as const) {
+    check(
+      problems,
+      cfg.existingTrailLogGroupName !== undefined && cfg[key] !== undefined,
+      key,
+      cfg[key],
+      "unset when existingTrailLogGroupName is given: no trail, bucket or log group is created, and the existing trail's own settings apply",
+    );
+  }
   check(
     problems,
     cfg.certificateExpiryAlarmDays !== undefined &&

@@ -62,13 +62,15 @@ describe('audit settings', () => {
           trailLogRetentionDays: '400',
           trailBucketExpirationDays: 730,
           trailObjectLockDays: 365,
-          existingTrailLogGroupName: 'aws-controltower/CloudTrailLogs',
         }),
       );
       expect(props.trailLogRetention).toBe(logs.RetentionDays.THIRTEEN_MONTHS);
       expect(props.trailBucketExpiration?.toDays()).toBe(Duration.days(730).toDays());
       expect(props.trailObjectLockRetention?.toDays()).toBe(365);
-      expect(props.existingTrailLogGroupName).toBe('aws-controltower/CloudTrailLogs');
+      const existing = stackPropsFromConfig(
+        parseConfig(EXAMPLE_CONFIG, { existingTrailLogGroupName: 'aws-controltower/CloudTrailLogs' }),
+      );
+      expect(existing.existingTrailLogGroupName).toBe('aws-controltower/CloudTrailLogs');
     });
   });
 
