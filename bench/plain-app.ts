@@ -3,14 +3,18 @@
  * Benchmark baseline: the deployment a competent engineer would write by hand with plain aws-cdk-lib, without
  * this library, cdk-nag or any hardening extras. Same shape as the default app (VPC over two zones with NAT,
  * DNS-validated certificate, internet-facing ALB with HTTPS and an HTTP redirect, Cal.com on Fargate, WAF web
- * ACL, alias record, a daily certificate-expiry check on Lambda with an SNS topic), so `npm run bench` can
- * compare their synth times. Synthesizes offline.
+ * ACL, alias record, a CloudTrail trail to a bucket and a log group with CIS metric filters and alarms, EventBridge
+ * rules on the stack's resources, a certificate expiry alarm, a dashboard and a daily certificate-expiry check on
+ * Lambda), so `npm run bench` can compare their synth times. Synthesizes offline.
  *
  *   npx cdk synth --app "npx tsx bench/plain-app.ts" -o <dir> --quiet
  */
 import * as path from 'node:path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,10 +27,44 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
 const DOMAIN_NAME = 'scheduling.example.com';
+
+/** CIS AWS Foundations section 4: the API calls each metric filter counts (two filters match on fields). */
+const CIS_FILTERS: Record<string, string> = {
+  UnauthorizedApiCalls: '{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}',
+  ConsoleSignInWithoutMfa: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }',
+  RootUsage:
+    '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
+  ...Object.fromEntries(
+    Object.entries({
+      IamPolicyChanges:
+        'PutRolePolicy,DeleteRolePolicy,CreatePolicy,DeletePolicy,AttachRolePolicy,DetachRolePolicy',
+      CloudTrailChanges: 'CreateTrail,UpdateTrail,DeleteTrail,StartLogging,StopLogging',
+      ConsoleAuthenticationFailures: 'ConsoleLogin',
+      KeyDisabledOrDeleted: 'DisableKey,ScheduleKeyDeletion',
+      S3BucketPolicyChanges:
+        'PutBucketAcl,PutBucketPolicy,PutBucketCors,PutBucketLifecycle,DeleteBucketPolicy',
+      ConfigChanges:
+        'StopConfigurationRecorder,DeleteDeliveryChannel,PutDeliveryChannel,PutConfigurationRecorder',
+      SecurityGroupChanges: 'AuthorizeSecurityGroupIngress,RevokeSecurityGroupIngress,CreateSecurityGroup',
+      NetworkAclChanges: 'CreateNetworkAcl,CreateNetworkAclEntry,DeleteNetworkAcl,ReplaceNetworkAclEntry',
+      NetworkGatewayChanges: 'CreateCustomerGateway,AttachInternetGateway,DetachInternetGateway',
+      RouteTableChanges: 'CreateRoute,CreateRouteTable,ReplaceRoute,DeleteRouteTable,DeleteRoute',
+      VpcChanges: 'CreateVpc,DeleteVpc,ModifyVpcAttribute,CreateVpcPeeringConnection',
+      OrganizationsChanges: 'AttachPolicy,CreateAccount,DeletePolicy,DetachPolicy,LeaveOrganization',
+    }).map(([name, calls]) => [
+      name,
+      `{${calls
+        .split(',')
+        .map((c) => `($.eventName=${c})`)
+        .join(' || ')}}`,
+    ]),
+  ),
+};
 
 class PlainSchedulingStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps) {
@@ -110,6 +148,94 @@ class PlainSchedulingStack extends Stack {
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: alb.loadBalancerArn,
       webAclArn: webAcl.attrArn,
+    });
+
+    // Activity log, alarms and alerts.
+    const topic = new sns.Topic(this, 'Alerts');
+    topic.addSubscription(new subscriptions.EmailSubscription('ops@example.com'));
+    const trail = new cloudtrail.Trail(this, 'Trail', {
+      sendToCloudWatchLogs: true,
+      cloudWatchLogsRetention: logs.RetentionDays.ONE_YEAR,
+    });
+    const alarmAction = new cloudwatchActions.SnsAction(topic);
+    const alarms: cloudwatch.Alarm[] = [];
+    for (const [name, pattern] of Object.entries(CIS_FILTERS)) {
+      const filter = new logs.MetricFilter(this, `${name}Filter`, {
+        logGroup: trail.logGroup!,
+        filterPattern: { logPatternString: pattern },
+        metricNamespace: 'CIS',
+        metricName: name,
+      });
+      const alarm = filter.metric().createAlarm(this, `${name}Alarm`, { threshold: 1, evaluationPeriods: 1 });
+      alarm.addAlarmAction(alarmAction);
+      alarms.push(alarm);
+    }
+    const expiry = certificate.metricDaysToExpiry().createAlarm(this, 'CertificateExpiry', {
+      threshold: 30,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    expiry.addAlarmAction(alarmAction);
+    alarms.push(expiry);
+
+    const changes: Record<string, [string, string[], Record<string, unknown>]> = {
+      LoadBalancer: [
+        'elasticloadbalancing',
+        ['ModifyListener', 'DeleteListener', 'ModifyLoadBalancerAttributes'],
+        { loadBalancerArn: [alb.loadBalancerArn] },
+      ],
+      WebAcl: [
+        'wafv2',
+        ['UpdateWebACL', 'DeleteWebACL', 'DisassociateWebACL'],
+        { resourceArn: [alb.loadBalancerArn, webAcl.attrArn] },
+      ],
+      Trail: ['cloudtrail', ['StopLogging', 'DeleteTrail', 'UpdateTrail'], { name: [trail.trailArn] }],
+      Keys: ['kms', ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'], { keyId: [{ exists: true }] }],
+      TaskDefinition: [
+        'ecs',
+        ['RegisterTaskDefinition', 'DeregisterTaskDefinition'],
+        { family: [taskDefinition.family] },
+      ],
+      Service: ['ecs', ['UpdateService', 'DeleteService'], { service: [service.serviceName] }],
+      Logs: ['logs', ['DeleteLogGroup', 'PutRetentionPolicy'], { logGroupName: [logGroup.logGroupName] }],
+      Alarms: [
+        'monitoring',
+        ['DeleteAlarms', 'DisableAlarmActions'],
+        { alarmNames: [{ prefix: 'PlainScheduling-' }] },
+      ],
+    };
+    for (const [name, [service, eventName, requestParameters]] of Object.entries(changes)) {
+      new events.Rule(this, `${name}Changes`, {
+        eventPattern: {
+          source: [`aws.${service === 'monitoring' ? 'cloudwatch' : service}`],
+          detailType: ['AWS API Call via CloudTrail'],
+          detail: { eventSource: [`${service}.amazonaws.com`], eventName, requestParameters },
+        },
+        targets: [new eventTargets.SnsTopic(topic)],
+      });
+    }
+    new events.Rule(this, 'CertificateEvents', {
+      eventPattern: {
+        source: ['aws.acm'],
+        detailType: ['ACM Certificate Approaching Expiration'],
+        resources: [certificate.certificateArn],
+      },
+      targets: [new eventTargets.SnsTopic(topic)],
+    });
+
+    new cloudwatch.Dashboard(this, 'Dashboard', {
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Load balancer errors',
+            left: [
+              alb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT),
+              alb.metrics.clientTlsNegotiationErrorCount(),
+            ],
+          }),
+          new cloudwatch.AlarmStatusWidget({ alarms }),
+        ],
+      ],
     });
 
     new route53.ARecord(this, 'Alias', {

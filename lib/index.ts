@@ -23,3 +23,8 @@ export * from './compliance/checklist/checklist-items';
 export * from './certificates/certificate-monitor';
 export * from './compliance/shipped-rule-checklist';
 export * from './compliance/checklist/security-checklist-doc';
+export * from './audit/audit-trail';
+export * from './audit/cis-alarms';
+export * from './audit/change-events';
+export * from './audit/certificate-expiry';
+export * from './audit/security-dashboard';

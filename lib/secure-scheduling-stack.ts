@@ -3,13 +3,19 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { SchedulingApp, SchedulingAppDefinition } from './app/scheduling-app';
 import { SchedulingService } from './app/scheduling-service';
 import { ServiceAlarms } from './app/service-alarms';
 import { AlertTopic } from './audit/alert-topic';
 import { CertificateMonitor } from './certificates/certificate-monitor';
+import { AuditTrail } from './audit/audit-trail';
+import { CertificateExpiry } from './audit/certificate-expiry';
+import { ChangeEvents } from './audit/change-events';
+import { CisAlarms } from './audit/cis-alarms';
 import { LogEncryptionKey } from './audit/log-encryption-key';
+import { SecurityDashboard } from './audit/security-dashboard';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
 import { SchedulingNetwork } from './network/scheduling-network';
@@ -95,6 +101,33 @@ export interface SecureSchedulingStackProps extends StackProps {
    * @default true
    */
   readonly certificateMonitor?: boolean;
+
+  /**
+   * Retention of the audit trail's CloudWatch Logs log group (checklist C10): 90 to 400 days.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly trailLogRetention?: logs.RetentionDays;
+  /** How long the trail's log files stay in its bucket: one to ten years. @default Duration.days(400) */
+  readonly trailBucketExpiration?: Duration;
+  /** Lock the trail's log files in governance mode for this long (S3 Object Lock). @default - no object lock */
+  readonly trailObjectLockRetention?: Duration;
+  /**
+   * Log group of an existing (organization) trail to put the alarms on, instead of creating a trail.
+   * @default - a new multi-region trail
+   */
+  readonly existingTrailLogGroupName?: string;
+
+  /**
+   * Days before the certificate expires at which its alarm fires: 1 to 59 (ACM renews at 60).
+   * @default 30
+   */
+  readonly certificateExpiryAlarmDays?: number;
+  /**
+   * The account's ACM expiry-events window, 1 to 45 days. An account setting: the stack outputs the command
+   * that sets it (`CertificateExpiryEventsCommand`).
+   * @default 45
+   */
+  readonly certificateExpiryEventsDays?: number;
 }
 
 /**
@@ -118,6 +151,22 @@ export class SecureSchedulingStack extends Stack {
   public readonly serviceAlarms: ServiceAlarms;
   /** The daily check of the listener's certificate, unless turned off. */
   public readonly certificateMonitor?: CertificateMonitor;
+  /** The account's activity log: a new CloudTrail trail, or an existing trail's log group. */
+  public readonly auditTrail: AuditTrail;
+  /** Metric filters and alarms for the CIS AWS Foundations change categories. */
+  public readonly cisAlarms: CisAlarms;
+  /**
+   * Alerts on changes to this deployment's own resources. Tiers added later register theirs here:
+   * `changeEvents.watchDatabase(instance)`, `changeEvents.watchBackup(vault, plan)`.
+   */
+  public readonly changeEvents: ChangeEvents;
+  /** The certificate's expiry alarm and ACM's expiry events, to the alert topic. */
+  public readonly certificateExpiry: CertificateExpiry;
+  /**
+   * The security signals on one CloudWatch dashboard. The database tier adds its own:
+   * `securityDashboard.addDatabase(instance)`.
+   */
+  public readonly securityDashboard: SecurityDashboard;
 
   private readonly zones: string[];
 
@@ -217,6 +266,50 @@ export class SecureSchedulingStack extends Stack {
         logEncryptionKey: this.logEncryptionKey.key,
       });
     }
+
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+      logGroupEncryptionKey: this.logEncryptionKey.key,
+      logRetention: props.trailLogRetention,
+      bucketExpiration: props.trailBucketExpiration,
+      objectLockRetention: props.trailObjectLockRetention,
+      existingTrailLogGroupName: props.existingTrailLogGroupName,
+      serverAccessLogsBucket: this.loadBalancer.serverAccessLogBucket,
+    });
+    this.cisAlarms = new CisAlarms(this, 'CisAlarms', {
+      logGroup: this.auditTrail.logGroup,
+      alerts: this.alerts,
+    });
+
+    this.changeEvents = new ChangeEvents(this, 'ChangeEvents', { alerts: this.alerts });
+    this.changeEvents.watchLoadBalancer(this.loadBalancer.loadBalancer);
+    this.changeEvents.watchWebAcl(
+      this.firewall.webAcl,
+      this.loadBalancer.loadBalancer.loadBalancerArn,
+      this.firewall.node.findAll().filter((c): c is wafv2.CfnIPSet => c instanceof wafv2.CfnIPSet),
+    );
+    if (this.auditTrail.trailName && this.auditTrail.trailArn) {
+      this.changeEvents.watchTrail(this.auditTrail.trailName, this.auditTrail.trailArn);
+    }
+    this.changeEvents.watchKeys();
+    this.changeEvents.watchLogs();
+    this.changeEvents.watchAlarms();
+    this.changeEvents.watchService(this.service.service, this.service.taskDefinition);
+
+    this.certificateExpiry = new CertificateExpiry(this, 'CertificateExpiry', {
+      certificates: [this.loadBalancer.certificate],
+      alerts: this.alerts,
+      alarmDaysToExpiry: props.certificateExpiryAlarmDays,
+      expiryEventsDaysBeforeExpiry: props.certificateExpiryEventsDays,
+    });
+    new CfnOutput(this, 'CertificateExpiryEventsCommand', {
+      value: this.certificateExpiry.expiryEventsCommand,
+      description: "Sets the account's ACM expiry-events window this deployment expects (an account setting)",
+    });
+
+    this.securityDashboard = new SecurityDashboard(this, 'SecurityDashboard', {
+      firewall: this.firewall,
+      loadBalancer: this.loadBalancer.loadBalancer,
+    });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });
     new CfnOutput(this, 'LoadBalancerDnsName', {

@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -40,6 +41,8 @@ export class AlertTopic extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** The action that sends an alarm's state changes to this topic. */
   public readonly alarmAction: cloudwatch.IAlarmAction;
+  /** ARNs of the EventBridge rules that may publish here (`addEventRule`). */
+  private readonly eventRuleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: AlertTopicProps = {}) {
     super(scope, id);
@@ -99,6 +102,32 @@ export class AlertTopic extends Construct {
       );
     }
     this.alarmAction = new cloudwatchActions.SnsAction(this.topic);
+  }
+
+  /**
+   * Delivers the events `rule` matches to this topic, as `message`. The topic policy lets EventBridge
+   * publish on behalf of the rules added here and no others (`aws:SourceArn`, `aws:SourceAccount`): no
+   * confused deputy. The topic's own key already admits EventBridge; a key given as `encryptionKey` must too.
+   */
+  public addEventRule(rule: events.Rule, message: events.RuleTargetInput): void {
+    if (this.eventRuleArns.length === 0) {
+      this.topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowThisStacksEventRules',
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+          conditions: {
+            ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.eventRuleArns }) },
+            StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          },
+        }),
+      );
+    }
+    this.eventRuleArns.push(rule.ruleArn);
+    // Not `targets.SnsTopic`: it grants every EventBridge rule of every account the right to publish.
+    const topic = this.topic;
+    rule.addTarget({ bind: () => ({ arn: topic.topicArn, input: message }) });
   }
 
   /** Sends the alarm's transitions into ALARM and back to OK to this topic. */

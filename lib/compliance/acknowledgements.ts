@@ -72,6 +72,14 @@ export const ACKNOWLEDGEMENTS = {
     },
   ]),
 
+  /** The bucket of the CloudTrail trail's log files. */
+  auditTrailBucket: ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
+    ruleId: `${pack}-S3BucketReplicationEnabled`,
+    checklist: 'C10' as const,
+    reason:
+      "The trail's log files are evidence that must not be altered, and they already exist twice: every event is also delivered to the trail's encrypted CloudWatch Logs log group, where the alarms read it. Log file validation writes signed hourly digests that reveal any change or deletion, the bucket is versioned, KMS-encrypted, TLS-only and blocks public access, and Object Lock can be enabled. An organization trail, not a replica in this account, is the way to keep a copy outside the account.",
+  })),
+
   /** The default routes of the public (ingress) subnets. */
   publicSubnetRoute: ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => ({
     ruleId: `${pack}-VPCNoUnrestrictedRouteToIGW`,

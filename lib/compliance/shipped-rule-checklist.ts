@@ -34,6 +34,9 @@ export const SHIPPED_RULE_CHECKLIST: Readonly<Record<string, ChecklistItem | nul
   'AwsSolutions-S10': 'C1',
   'AwsSolutions-SMG4': 'C2',
   'AwsSolutions-SNS3': 'C1',
+  'AwsSolutions-SQS2': 'C5',
+  'AwsSolutions-SQS3': 'C10',
+  'AwsSolutions-SQS4': 'C1',
   'AwsSolutions-VPC7': 'C10',
 
   // HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1
@@ -59,6 +62,7 @@ export const SHIPPED_RULE_CHECKLIST: Readonly<Record<string, ChecklistItem | nul
   KMSBackingKeyRotationEnabled: 'C5',
   LambdaConcurrency: 'C5',
   LambdaDLQ: 'C10',
+  LambdaFunctionPublicAccessProhibited: 'C3',
   LambdaInsideVPC: 'C5',
   RDSAutomaticMinorVersionUpgradeEnabled: 'C4',
   RDSEnhancedMonitoringEnabled: 'C10',

@@ -1,9 +1,20 @@
+import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { SchedulingApp } from '../app/scheduling-app';
 import { SecureSchedulingError } from '../errors';
 import { OptionalManagedRuleGroup } from '../ingress/web-firewall';
 import { EMAIL_ADDRESS, HTTPS_URL } from '../private/formats';
-import { CALCOM_DEFAULT_IMAGE, DEFAULT_SSL_POLICY, MAX_LOG_RETENTION_DAYS } from '../private/defaults';
+import {
+  ACM_RENEWAL_STARTS_DAYS,
+  CALCOM_DEFAULT_IMAGE,
+  DEFAULT_SSL_POLICY,
+  DEFAULT_TRAIL_BUCKET_EXPIRATION,
+  MAX_CERTIFICATE_EXPIRY_EVENTS_DAYS,
+  MAX_LOG_RETENTION_DAYS,
+  MAX_TRAIL_BUCKET_EXPIRATION_DAYS,
+  MIN_AUDIT_LOG_RETENTION_DAYS,
+  MIN_TRAIL_BUCKET_EXPIRATION_DAYS,
+} from '../private/defaults';
 import { SecureSchedulingStackProps } from '../secure-scheduling-stack';
 
 /**
@@ -39,6 +50,12 @@ export interface SchedulingConfig {
   readonly alertHttpsEndpoints?: string[];
   readonly egressPorts?: number[];
   readonly certificateMonitor?: boolean;
+  readonly trailLogRetentionDays?: number;
+  readonly trailBucketExpirationDays?: number;
+  readonly trailObjectLockDays?: number;
+  readonly existingTrailLogGroupName?: string;
+  readonly certificateExpiryAlarmDays?: number;
+  readonly certificateExpiryEventsDays?: number;
 }
 
 type Kind = 'string' | 'integer' | 'boolean' | 'string-list' | 'integer-list';
@@ -97,6 +114,24 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
     kind: 'boolean',
     description: 'daily check of the certificate in ACM, findings to the alert topic (default true)',
   },
+  trailLogRetentionDays: { kind: 'integer', description: "days the audit trail's log group keeps events" },
+  trailBucketExpirationDays: {
+    kind: 'integer',
+    description: "days the trail's log files stay in its bucket",
+  },
+  trailObjectLockDays: { kind: 'integer', description: 'days trail log files are locked (S3 Object Lock)' },
+  existingTrailLogGroupName: {
+    kind: 'string',
+    description: 'log group of an existing organization trail, instead of a new trail',
+  },
+  certificateExpiryAlarmDays: {
+    kind: 'integer',
+    description: 'days before the certificate expires at which its alarm fires',
+  },
+  certificateExpiryEventsDays: {
+    kind: 'integer',
+    description: "the account's ACM expiry-events window, in days (an account setting)",
+  },
 };
 
 /** Construct props whose setting has another name, so errors raised by the constructs name what users type. */
@@ -109,6 +144,13 @@ const SETTING_OF_PROP: Readonly<Record<string, string>> = {
   httpsEndpoints: 'alertHttpsEndpoints',
   'app.image': 'image',
   hostedZone: 'hostedZoneName',
+  trailLogRetention: 'trailLogRetentionDays',
+  bucketExpiration: 'trailBucketExpirationDays',
+  trailBucketExpiration: 'trailBucketExpirationDays',
+  objectLockRetention: 'trailObjectLockDays',
+  trailObjectLockRetention: 'trailObjectLockDays',
+  alarmDaysToExpiry: 'certificateExpiryAlarmDays',
+  expiryEventsDaysBeforeExpiry: 'certificateExpiryEventsDays',
 };
 
 /**
@@ -265,6 +307,68 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
     cfg.logRetentionDays,
     `one of CloudWatch Logs' retention periods: ${RETENTION_VALUES.join(', ')}`,
   );
+  const auditRetentions = RETENTION_VALUES.filter((v) => v >= MIN_AUDIT_LOG_RETENTION_DAYS);
+  check(
+    problems,
+    cfg.trailLogRetentionDays !== undefined && !auditRetentions.includes(cfg.trailLogRetentionDays),
+    'trailLogRetentionDays',
+    cfg.trailLogRetentionDays,
+    `one of CloudWatch Logs' retention periods from the audit minimum of ${MIN_AUDIT_LOG_RETENTION_DAYS} days to the ceiling: ${auditRetentions.join(', ')}`,
+  );
+  const trailExpiration = cfg.trailBucketExpirationDays;
+  check(
+    problems,
+    trailExpiration !== undefined &&
+      (trailExpiration < MIN_TRAIL_BUCKET_EXPIRATION_DAYS ||
+        trailExpiration > MAX_TRAIL_BUCKET_EXPIRATION_DAYS),
+    'trailBucketExpirationDays',
+    trailExpiration,
+    `between ${MIN_TRAIL_BUCKET_EXPIRATION_DAYS} (a year of audit history) and ${MAX_TRAIL_BUCKET_EXPIRATION_DAYS} days`,
+  );
+  const lockLimit = trailExpiration ?? DEFAULT_TRAIL_BUCKET_EXPIRATION.toDays();
+  check(
+    problems,
+    cfg.trailObjectLockDays !== undefined &&
+      (cfg.trailObjectLockDays < 1 || cfg.trailObjectLockDays > lockLimit),
+    'trailObjectLockDays',
+    cfg.trailObjectLockDays,
+    `between 1 and trailBucketExpirationDays (${lockLimit}) days`,
+  );
+  check(
+    problems,
+    cfg.existingTrailLogGroupName !== undefined &&
+      !/^[A-Za-z0-9._/#-]{1,512}$/.test(cfg.existingTrailLogGroupName),
+    'existingTrailLogGroupName',
+    cfg.existingTrailLogGroupName,
+    "a CloudWatch Logs log group name (letters, digits, '_-./#')",
+  );
+  // With an existing trail nothing of the trail is created, so these would be silently ignored.
+  for (const key of ['trailLogRetentionDays', 'trailBucketExpirationDays', 'trailObjectLockDays'] as const) {
+    check(
+      problems,
+      cfg.existingTrailLogGroupName !== undefined && cfg[key] !== undefined,
+      key,
+      cfg[key],
+      "unset when existingTrailLogGroupName is given: no trail, bucket or log group is created, and the existing trail's own settings apply",
+    );
+  }
+  check(
+    problems,
+    cfg.certificateExpiryAlarmDays !== undefined &&
+      (cfg.certificateExpiryAlarmDays < 1 || cfg.certificateExpiryAlarmDays >= ACM_RENEWAL_STARTS_DAYS),
+    'certificateExpiryAlarmDays',
+    cfg.certificateExpiryAlarmDays,
+    `between 1 and ${ACM_RENEWAL_STARTS_DAYS - 1} days (ACM renews its certificates ${ACM_RENEWAL_STARTS_DAYS} days before they expire)`,
+  );
+  check(
+    problems,
+    cfg.certificateExpiryEventsDays !== undefined &&
+      (cfg.certificateExpiryEventsDays < 1 ||
+        cfg.certificateExpiryEventsDays > MAX_CERTIFICATE_EXPIRY_EVENTS_DAYS),
+    'certificateExpiryEventsDays',
+    cfg.certificateExpiryEventsDays,
+    `between 1 and ${MAX_CERTIFICATE_EXPIRY_EVENTS_DAYS} days (ACM's expiry-events window)`,
+  );
   const groups = Object.values(OptionalManagedRuleGroup) as string[];
   const badGroups = (cfg.managedRuleGroups ?? []).filter((g) => !groups.includes(g));
   check(
@@ -325,7 +429,17 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     alertHttpsEndpoints: cfg.alertHttpsEndpoints,
     egressPorts: cfg.egressPorts,
     certificateMonitor: cfg.certificateMonitor,
+    trailLogRetention: cfg.trailLogRetentionDays as logs.RetentionDays | undefined,
+    trailBucketExpiration: days(cfg.trailBucketExpirationDays),
+    trailObjectLockRetention: days(cfg.trailObjectLockDays),
+    existingTrailLogGroupName: cfg.existingTrailLogGroupName,
+    certificateExpiryAlarmDays: cfg.certificateExpiryAlarmDays,
+    certificateExpiryEventsDays: cfg.certificateExpiryEventsDays,
   };
+}
+
+function days(value: number | undefined): Duration | undefined {
+  return value === undefined ? undefined : Duration.days(value);
 }
 
 function check(problems: string[], failed: boolean, key: string, value: unknown, allowed: string): void {

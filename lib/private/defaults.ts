@@ -24,6 +24,31 @@ export const LOG_BUCKET_NONCURRENT_EXPIRATION = Duration.days(30);
 /** Days after which log objects move to an infrequent-access storage class. */
 export const LOG_BUCKET_INFREQUENT_ACCESS_AFTER = Duration.days(30);
 
+// ---- Audit (checklist C10) ----
+/** The trail's CloudWatch Logs log group: a year of events searchable by alarms and queries. */
+export const DEFAULT_AUDIT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+/**
+ * The shortest the trail's log group may keep events: a year searchable by the alarms and queries, as Security
+ * Hub's CloudWatch.16 asks by default (PCI DSS 10.7 asks three months of it immediately available).
+ */
+export const MIN_AUDIT_LOG_RETENTION_DAYS = 365;
+/** How long the trail's log files stay in its bucket: a year of audit history plus a month's margin. */
+export const DEFAULT_TRAIL_BUCKET_EXPIRATION = Duration.days(400);
+/** The trail bucket keeps at least a year of history (PCI DSS 10.7, CIS) and at most ten. */
+export const MIN_TRAIL_BUCKET_EXPIRATION_DAYS = 365;
+export const MAX_TRAIL_BUCKET_EXPIRATION_DAYS = 3650;
+/** Age at which trail log files move to S3 Glacier Instant Retrieval. */
+export const DEFAULT_TRAIL_ARCHIVE_AFTER = Duration.days(90);
+/** Days after which overwritten or deleted versions of trail log files are removed. */
+export const AUDIT_LOG_NONCURRENT_EXPIRATION = Duration.days(90);
+/** Days before a certificate expires at which its alarm fires (ACM renews managed certificates at 60 days). */
+export const DEFAULT_CERTIFICATE_EXPIRY_ALARM_DAYS = 30;
+/** ACM starts renewing the certificates it issued this many days before they expire. */
+export const ACM_RENEWAL_STARTS_DAYS = 60;
+/** ACM's expiry-events window (an account setting): its default and its most. */
+export const DEFAULT_CERTIFICATE_EXPIRY_EVENTS_DAYS = 45;
+export const MAX_CERTIFICATE_EXPIRY_EVENTS_DAYS = 45;
+
 // ---- TLS (checklist C1) ----
 /** TLS 1.2 and 1.3 only, with post-quantum hybrid key exchange and a restricted cipher list. */
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';

@@ -8,4 +8,4 @@ export const MIN_PASSWORD_LENGTH = 12;
 /** C6: the fewest days of automated database backups. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
 /** C7 and C10: the fewest days an audit log group (one a CloudTrail trail delivers to) keeps its events. */
-export const MIN_AUDIT_LOG_RETENTION_DAYS = 365;
+export { MIN_AUDIT_LOG_RETENTION_DAYS } from '../../private/defaults';

@@ -1,0 +1,84 @@
+import { Duration } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ConfigError, inSettingTerms, parseConfig, stackPropsFromConfig } from '../../lib';
+import { EXAMPLE_CONFIG } from '../support/app';
+
+/** The problems parseConfig reports for the example configuration plus `overrides`. */
+function problemsOf(overrides: Record<string, unknown>): readonly string[] {
+  try {
+    parseConfig(EXAMPLE_CONFIG, overrides);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error(`parseConfig accepted ${JSON.stringify(overrides)}`);
+}
+
+describe('audit settings', () => {
+  describe('validation', () => {
+    test.each<[string, Record<string, unknown>, RegExp]>([
+      [
+        'trailLogRetentionDays is shorter than the audit minimum',
+        { trailLogRetentionDays: 30 },
+        /^setting `trailLogRetentionDays` must be one of .*from the audit minimum of 365 days.*365, 400, got 30$/,
+      ],
+      [
+        'trailLogRetentionDays is above the ceiling',
+        { trailLogRetentionDays: 731 },
+        /^setting `trailLogRetentionDays` .*got 731$/,
+      ],
+      [
+        'trailBucketExpirationDays keeps less than a year',
+        { trailBucketExpirationDays: '180' },
+        /^setting `trailBucketExpirationDays` must be between 365 .* and 3650 days, got 180$/,
+      ],
+      [
+        'trailObjectLockDays outlasts the bucket expiration',
+        { trailObjectLockDays: 500 },
+        /^setting `trailObjectLockDays` must be between 1 and trailBucketExpirationDays \(400\) days, got 500$/,
+      ],
+      [
+        'existingTrailLogGroupName is not a log group name',
+        { existingTrailLogGroupName: 'trail logs!' },
+        /^setting `existingTrailLogGroupName` must be a CloudWatch Logs log group name.*got "trail logs!"$/,
+      ],
+    ])('throws when %s, naming the setting', (_case, overrides, line) => {
+      expect(problemsOf(overrides)).toContainEqual(expect.stringMatching(line));
+    });
+  });
+
+  describe('props', () => {
+    test('are unset by default, so the constructs apply their defaults', () => {
+      const props = stackPropsFromConfig(parseConfig(EXAMPLE_CONFIG));
+      expect(props.trailLogRetention).toBeUndefined();
+      expect(props.trailBucketExpiration).toBeUndefined();
+      expect(props.trailObjectLockRetention).toBeUndefined();
+      expect(props.existingTrailLogGroupName).toBeUndefined();
+    });
+
+    test('map days to retention periods and durations', () => {
+      const props = stackPropsFromConfig(
+        parseConfig(EXAMPLE_CONFIG, {
+          trailLogRetentionDays: '400',
+          trailBucketExpirationDays: 730,
+          trailObjectLockDays: 365,
+        }),
+      );
+      expect(props.trailLogRetention).toBe(logs.RetentionDays.THIRTEEN_MONTHS);
+      expect(props.trailBucketExpiration?.toDays()).toBe(Duration.days(730).toDays());
+      expect(props.trailObjectLockRetention?.toDays()).toBe(365);
+      const existing = stackPropsFromConfig(
+        parseConfig(EXAMPLE_CONFIG, { existingTrailLogGroupName: 'aws-controltower/CloudTrailLogs' }),
+      );
+      expect(existing.existingTrailLogGroupName).toBe('aws-controltower/CloudTrailLogs');
+    });
+  });
+
+  describe('construct errors', () => {
+    test('name the setting, not the prop', () => {
+      expect(inSettingTerms('`trailObjectLockRetention` must be ..., `objectLockRetention` too')).toBe(
+        'setting `trailObjectLockDays` must be ..., setting `trailObjectLockDays` too',
+      );
+    });
+  });
+});
