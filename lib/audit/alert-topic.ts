@@ -24,7 +24,7 @@ export interface AlertTopicProps {
 
   /**
    * Key that encrypts alerts at rest.
-   * @default - a new KMS key with rotation enabled, usable by CloudWatch alarms and EventBridge
+   * @default - a new KMS key with rotation enabled, usable by CloudWatch alarms, EventBridge, RDS events and AWS Backup
    */
   readonly encryptionKey?: kms.IKey;
 }
@@ -68,13 +68,16 @@ export class AlertTopic extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
         pendingWindow: Duration.days(30),
       });
-      // CloudWatch alarms and EventBridge publish to an encrypted topic only if they may use its key.
+      // CloudWatch alarms, EventBridge, RDS event notifications and AWS Backup publish to an encrypted topic
+      // only if they may use its key.
       key.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'AllowAlarmAndEventPublishers',
           principals: [
             new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
             new iam.ServicePrincipal('events.amazonaws.com'),
+            new iam.ServicePrincipal('events.rds.amazonaws.com'),
+            new iam.ServicePrincipal('backup.amazonaws.com'),
           ],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: ['*'],
