@@ -20,3 +20,8 @@ export * from './compliance/acknowledgement-audit';
 export * from './compliance/outcome-reports';
 export * from './compliance/summary-report';
 export * from './compliance/checklist/checklist-items';
+export * from './data/database-defaults';
+export * from './data/database-parameters';
+export * from './data/scheduling-database';
+export * from './data/database-backup';
+export * from './data/database-events';

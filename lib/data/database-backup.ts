@@ -109,7 +109,9 @@ export class DatabaseBackup extends Construct {
 
     const problems = new Problems();
     const dailyDays = dailyRetention.isUnresolved() ? undefined : dailyRetention.toDays({ integral: false });
-    const weeklyDays = weeklyRetention.isUnresolved() ? undefined : weeklyRetention.toDays({ integral: false });
+    const weeklyDays = weeklyRetention.isUnresolved()
+      ? undefined
+      : weeklyRetention.toDays({ integral: false });
     problems.range('dailyRetention', dailyDays, 7, 3650, 'days');
     problems.range('weeklyRetention', weeklyDays, 14, 36500, 'days');
     problems.check(
@@ -161,7 +163,11 @@ export class DatabaseBackup extends Construct {
     this.plan = new backup.BackupPlan(this, 'Plan', {
       backupVault: this.vault,
       backupPlanRules: [
-        rule('Daily', events.Schedule.cron({ minute: '0', hour: `${DAILY_BACKUP_HOUR_UTC}` }), dailyRetention),
+        rule(
+          'Daily',
+          events.Schedule.cron({ minute: '0', hour: `${DAILY_BACKUP_HOUR_UTC}` }),
+          dailyRetention,
+        ),
         // On Sundays both rules fire at the same time; AWS Backup then keeps one recovery point, with the
         // longer retention.
         rule(

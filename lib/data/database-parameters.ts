@@ -43,7 +43,8 @@ export class DatabaseParameters extends Construct {
     super(scope, id);
     this.parameterGroup = new rds.ParameterGroup(this, 'Resource', {
       engine: props.engine,
-      description: 'secure-scheduling: TLS forced, SCRAM passwords, connections and DDL logged, no row data logged',
+      description:
+        'secure-scheduling: TLS forced, SCRAM passwords, connections and DDL logged, no row data logged',
       parameters: { ...props.parameters, ...HARDENED_POSTGRES_PARAMETERS },
     });
   }
