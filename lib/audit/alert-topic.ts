@@ -24,7 +24,7 @@ export interface AlertTopicProps {
 
   /**
    * Key that encrypts alerts at rest.
-   * @default - a new KMS key with rotation enabled, usable by CloudWatch alarms, EventBridge, RDS events and AWS Backup
+   * @default - a new KMS key with rotation enabled, usable by CloudWatch alarms, EventBridge and RDS events
    */
   readonly encryptionKey?: kms.IKey;
 }
@@ -68,8 +68,8 @@ export class AlertTopic extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
         pendingWindow: Duration.days(30),
       });
-      // CloudWatch alarms, EventBridge, RDS event notifications and AWS Backup publish to an encrypted topic
-      // only if they may use its key.
+      // CloudWatch alarms, EventBridge (which also forwards AWS Backup's job events) and RDS event
+      // notifications publish to an encrypted topic only if they may use its key.
       key.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'AllowAlarmAndEventPublishers',
@@ -77,7 +77,6 @@ export class AlertTopic extends Construct {
             new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
             new iam.ServicePrincipal('events.amazonaws.com'),
             new iam.ServicePrincipal('events.rds.amazonaws.com'),
-            new iam.ServicePrincipal('backup.amazonaws.com'),
           ],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: ['*'],

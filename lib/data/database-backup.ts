@@ -161,6 +161,8 @@ export class DatabaseBackup extends Construct {
         copyActions: copyTarget ? [{ destinationBackupVault: copyTarget, deleteAfter }] : undefined,
       });
     this.plan = new backup.BackupPlan(this, 'Plan', {
+      // Unique in the account and region, so two deployments side by side tell their plans apart.
+      backupPlanName: Names.uniqueId(this).slice(-50),
       backupVault: this.vault,
       backupPlanRules: [
         rule(

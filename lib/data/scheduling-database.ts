@@ -171,8 +171,8 @@ export interface SchedulingDatabaseProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Allows `removalPolicy: DESTROY`, which deletes the scheduling data with the stack. For throw-away test
-   * deployments only.
+   * Allows `removalPolicy: DESTROY`, which deletes the scheduling data with the stack and turns deletion
+   * protection off (the packs report it). For throw-away test deployments only.
    * @default false
    */
   readonly acceptDataLoss?: boolean;
@@ -242,7 +242,7 @@ export class SchedulingDatabase extends Construct implements ec2.IConnectable {
     );
     problems.check(
       props.publiclyAccessible === true,
-      '`publiclyAccessible` must be false: the scheduling database is never reachable from the internet (checklist C3, C5)',
+      '`publiclyAccessible` must be false, got true: the scheduling database is never reachable from the internet (checklist C3, C5)',
     );
     const placed = props.vpc.selectSubnets(vpcSubnets).subnets;
     const notIsolated = placed.filter((s) => !props.vpc.isolatedSubnets.includes(s));
@@ -293,7 +293,7 @@ export class SchedulingDatabase extends Construct implements ec2.IConnectable {
     );
     problems.check(
       removalPolicy === RemovalPolicy.DESTROY && props.acceptDataLoss !== true,
-      '`removalPolicy` DESTROY deletes the scheduling data and its snapshots with the stack: use SNAPSHOT or RETAIN, or set `acceptDataLoss: true` for a throw-away deployment',
+      '`removalPolicy` must be SNAPSHOT or RETAIN, got DESTROY, which deletes the scheduling data without a final snapshot: set `acceptDataLoss: true` as well for a throw-away deployment',
     );
     problems.check(
       removalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
@@ -406,7 +406,8 @@ export class SchedulingDatabase extends Construct implements ec2.IConnectable {
       preferredMaintenanceWindow: maintenanceWindow,
       copyTagsToSnapshot: true,
       deleteAutomatedBackups: false,
-      deletionProtection: true,
+      // A throw-away deployment that accepted data loss can be deleted; any other cannot, even by mistake.
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy,
       cloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
       monitoringInterval: DEFAULT_MONITORING_INTERVAL,
