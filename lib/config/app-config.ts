@@ -1,3 +1,5 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { SchedulingApp } from '../app/scheduling-app';
 import { SecureSchedulingError } from '../errors';
@@ -38,6 +40,15 @@ export interface SchedulingConfig {
   readonly alertEmails?: string[];
   readonly alertHttpsEndpoints?: string[];
   readonly egressPorts?: number[];
+  readonly databaseEngineVersion?: string;
+  readonly databaseInstanceClass?: string;
+  readonly databaseMultiAz?: boolean;
+  readonly databaseBackupRetentionDays?: number;
+  readonly dailyBackupRetentionDays?: number;
+  readonly weeklyBackupRetentionDays?: number;
+  readonly backupCopyVaultArn?: string;
+  readonly backupVaultLockDays?: number;
+  readonly restoreTesting?: boolean;
 }
 
 type Kind = 'string' | 'integer' | 'boolean' | 'string-list' | 'integer-list';
@@ -92,6 +103,21 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
     kind: 'integer-list',
     description: 'TCP ports the app may connect out to (443 always; 587 for SMTP)',
   },
+  databaseEngineVersion: { kind: 'string', description: 'PostgreSQL major version: 14, 15, 16, 17 or 18' },
+  databaseInstanceClass: { kind: 'string', description: 'RDS instance class, e.g. db.t4g.medium' },
+  databaseMultiAz: { kind: 'boolean', description: 'a standby database in a second zone' },
+  databaseBackupRetentionDays: {
+    kind: 'integer',
+    description: 'days RDS keeps automated backups (point-in-time recovery), 7 to 35',
+  },
+  dailyBackupRetentionDays: { kind: 'integer', description: 'days AWS Backup keeps daily recovery points' },
+  weeklyBackupRetentionDays: { kind: 'integer', description: 'days AWS Backup keeps weekly recovery points' },
+  backupCopyVaultArn: {
+    kind: 'string',
+    description: 'backup vault in another region or account that receives a copy',
+  },
+  backupVaultLockDays: { kind: 'integer', description: 'locks the backup vault with this minimum retention' },
+  restoreTesting: { kind: 'boolean', description: 'weekly restore tests of the latest recovery point' },
 };
 
 /** Construct props whose setting has another name, so errors raised by the constructs name what users type. */
@@ -104,6 +130,14 @@ const SETTING_OF_PROP: Readonly<Record<string, string>> = {
   httpsEndpoints: 'alertHttpsEndpoints',
   'app.image': 'image',
   hostedZone: 'hostedZoneName',
+  engineVersion: 'databaseEngineVersion',
+  instanceType: 'databaseInstanceClass',
+  multiAz: 'databaseMultiAz',
+  backupRetention: 'databaseBackupRetentionDays',
+  dailyRetention: 'dailyBackupRetentionDays',
+  weeklyRetention: 'weeklyBackupRetentionDays',
+  copyToVaultArn: 'backupCopyVaultArn',
+  vaultLockMinRetention: 'backupVaultLockDays',
 };
 
 /**
@@ -281,6 +315,23 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
   const badUrls = (cfg.alertHttpsEndpoints ?? []).filter((u) => !HTTPS_URL.test(u));
   check(problems, badUrls.length > 0, 'alertHttpsEndpoints', badUrls.join(','), 'https:// URLs');
 
+  for (const key of [
+    'databaseBackupRetentionDays',
+    'dailyBackupRetentionDays',
+    'weeklyBackupRetentionDays',
+    'backupVaultLockDays',
+  ] as const) {
+    const value = cfg[key];
+    check(problems, value !== undefined && value < 1, key, value, 'a positive number of days');
+  }
+  check(
+    problems,
+    cfg.databaseInstanceClass !== undefined && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(cfg.databaseInstanceClass),
+    'databaseInstanceClass',
+    cfg.databaseInstanceClass,
+    'an RDS instance class like db.t4g.medium',
+  );
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -319,7 +370,23 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     alertEmails: cfg.alertEmails,
     alertHttpsEndpoints: cfg.alertHttpsEndpoints,
     egressPorts: cfg.egressPorts,
+    databaseEngineVersion: cfg.databaseEngineVersion,
+    databaseInstanceType:
+      cfg.databaseInstanceClass === undefined
+        ? undefined
+        : new ec2.InstanceType(cfg.databaseInstanceClass.replace(/^db\./, '')),
+    databaseMultiAz: cfg.databaseMultiAz,
+    databaseBackupRetention: days(cfg.databaseBackupRetentionDays),
+    dailyBackupRetention: days(cfg.dailyBackupRetentionDays),
+    weeklyBackupRetention: days(cfg.weeklyBackupRetentionDays),
+    backupCopyVaultArn: cfg.backupCopyVaultArn,
+    backupVaultLockMinRetention: days(cfg.backupVaultLockDays),
+    restoreTesting: cfg.restoreTesting,
   };
+}
+
+function days(value: number | undefined): Duration | undefined {
+  return value === undefined ? undefined : Duration.days(value);
 }
 
 function check(problems: string[], failed: boolean, key: string, value: unknown, allowed: string): void {
