@@ -25,3 +25,4 @@ export * from './data/database-parameters';
 export * from './data/scheduling-database';
 export * from './data/database-backup';
 export * from './data/database-events';
+export * from './data/restart-on-rotation';

@@ -14,6 +14,7 @@ import { AlertTopic } from './audit/alert-topic';
 import { LogEncryptionKey } from './audit/log-encryption-key';
 import { DatabaseBackup } from './data/database-backup';
 import { DatabaseEvents } from './data/database-events';
+import { RestartOnRotation } from './data/restart-on-rotation';
 import { SchedulingDatabase } from './data/scheduling-database';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
@@ -148,6 +149,8 @@ export class SecureSchedulingStack extends Stack {
   public readonly backupPlan: backup.BackupPlan;
   /** RDS event notifications of the database to the alert topic. */
   public readonly databaseEvents: DatabaseEvents;
+  /** Replaces the app's tasks after each rotation of the database password, so they read the new one. */
+  public readonly restartOnRotation: RestartOnRotation;
 
   private readonly zones: string[];
 
@@ -276,6 +279,12 @@ export class SecureSchedulingStack extends Stack {
     this.databaseEvents = new DatabaseEvents(this, 'DatabaseEvents', {
       instance: this.database.instance,
       topic: this.alerts.topic,
+    });
+    this.restartOnRotation = new RestartOnRotation(this, 'RestartOnRotation', {
+      secret: this.database.secret,
+      service: this.service.service,
+      logEncryptionKey: this.logEncryptionKey.key,
+      logRetention,
     });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });

@@ -36,6 +36,7 @@ const STATEFUL_LOGICAL_IDS: Record<string, string[]> = {
     'DatabaseUpgradeLogGroupC937990D',
     'FirewallLogGroup62028669',
     'NetworkFlowLogGroup4F8CEEEF',
+    'RestartOnRotationLogGroupB79A7A29',
     'VpcRestrictDefaultSGLogGroupFC7B6298',
   ],
   'AWS::S3::Bucket': ['LoadBalancerAccessLogBucket0112F929', 'LoadBalancerAccessLogBucketLogs617CDE39'],
@@ -74,10 +75,12 @@ describe('SecureSchedulingStack', () => {
 
   describe('acknowledgements', () => {
     // The ceilings may only go down: a new acknowledgement needs this number raised in review, with its reason.
-    // Raised by 2 for the database tier: AWS Backup's service role uses the two AWS-managed service-role
-    // policies AWS Backup documents (backupServiceRole); nothing on the database itself is acknowledged.
-    const MAX_REGISTRY_ENTRIES = 21;
-    const MAX_RECORDED_ON_DEFAULT_STACK = 34;
+    // Raised by 3 for the database tier: AWS Backup's service role uses the two AWS-managed service-role
+    // policies AWS Backup documents (backupServiceRole), and the state machine that restarts the app after a
+    // password rotation needs log delivery and X-Ray on "*" (stateMachineLogDeliveryAndTracing). Nothing on
+    // the database itself is acknowledged.
+    const MAX_REGISTRY_ENTRIES = 22;
+    const MAX_RECORDED_ON_DEFAULT_STACK = 35;
 
     test('the registry holds no more entries than its ceiling, each with a reason of substance', () => {
       const entries = Object.values(ACKNOWLEDGEMENTS).flat() as Acknowledgement[];

@@ -112,6 +112,15 @@ export const ACKNOWLEDGEMENTS = {
         'AWS Backup documents these AWS-managed service-role policies as the permissions of a backup and restore role, and updates them when a service changes what a snapshot, copy or restore needs; a hand-written copy would silently break backups when that happens. The role can be assumed only by backup.amazonaws.com, is used only by this plan and its restore tests, and the vault policy denies deleting recovery points to every principal, this role included.',
     }),
   ),
+  /** The role of the state machine that restarts the app tasks after a database password rotation. */
+  stateMachineLogDeliveryAndTracing: [
+    {
+      ruleId: 'AwsSolutions-IAM5[Resource::*]',
+      checklist: 'C3',
+      reason:
+        'Step Functions writes its execution logs through CloudWatch Logs log deliveries (logs:CreateLogDelivery, logs:GetLogDelivery, logs:PutResourcePolicy and the like) and its traces to X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSampling*); AWS documents that these actions support no resource-level permissions, so they are granted on "*". They only deliver logs and traces. The one action that changes anything, ecs:UpdateService, is granted on the app service alone, and only states.amazonaws.com can assume the role.',
+    },
+  ],
 } satisfies Record<string, readonly Acknowledgement[]>;
 
 /** Names of the sites in `ACKNOWLEDGEMENTS`. */

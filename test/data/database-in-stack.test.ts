@@ -99,6 +99,76 @@ describe('SecureSchedulingStack', () => {
       });
     });
 
+    describe('restart after a password rotation (checklist C2)', () => {
+      test('a successful rotation of the database secret starts the restart', () => {
+        const [machine] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+        template.hasResourceProperties('AWS::Events::Rule', {
+          EventPattern: {
+            source: ['aws.secretsmanager'],
+            'detail-type': ['AWS Service Event via CloudTrail'],
+            detail: {
+              eventSource: ['secretsmanager.amazonaws.com'],
+              eventName: ['RotationSucceeded'],
+              additionalEventData: { SecretId: [{ Ref: secretAttachment }] },
+            },
+          },
+          Targets: [Match.objectLike({ Arn: { Ref: machine } })],
+        });
+      });
+
+      test('which forces a new deployment of the app service, and may do nothing else', () => {
+        const [, machine] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+        // The definition is JSON with tokens joined in: each token stands in as its logical id.
+        const definition = JSON.parse(
+          machine.Properties.DefinitionString['Fn::Join'][1]
+            .map((part: any) =>
+              typeof part === 'string' ? part : (part.Ref ?? part['Fn::GetAtt'].join('.')),
+            )
+            .join(''),
+        );
+        expect(definition.StartAt).toBe('ForceNewDeployment');
+        expect(Object.keys(definition.States)).toEqual(['ForceNewDeployment']);
+        expect(definition.States.ForceNewDeployment).toMatchObject({
+          Type: 'Task',
+          End: true,
+          Resource: 'arn:AWS::Partition:states:::aws-sdk:ecs:updateService',
+          Parameters: {
+            Cluster: expect.stringMatching(/^AppCluster.*\.Arn$/),
+            Service: expect.stringMatching(/^AppService.*\.Name$/),
+            ForceNewDeployment: true,
+          },
+        });
+        const role = machine.Properties.RoleArn['Fn::GetAtt'][0];
+        const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+          .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]))
+          .flatMap((p) => p.Properties.PolicyDocument.Statement);
+        const scoped = statements.filter((st: any) => st.Resource !== '*');
+        expect(scoped).toEqual([
+          expect.objectContaining({
+            Action: 'ecs:UpdateService',
+            Resource: { Ref: expect.stringMatching(/^AppService/) },
+          }),
+        ]);
+        for (const st of statements.filter((x: any) => x.Resource === '*')) {
+          for (const action of [st.Action].flat()) {
+            expect(action).toMatch(/^(logs|xray):/);
+          }
+        }
+      });
+
+      test('the state machine logs everything but execution data, traced, to a retained log group with a key', () => {
+        template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+          TracingConfiguration: { Enabled: true },
+          LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+        });
+        template.hasResource('AWS::Logs::LogGroup', {
+          Properties: Match.objectLike({ RetentionInDays: 90, KmsKeyId: Match.anyValue() }),
+          DeletionPolicy: 'Retain',
+        });
+        expect(stack.restartOnRotation.logGroup).toBeDefined();
+      });
+    });
+
     describe('network paths (checklist C3)', () => {
       test('the database accepts connections only from the app and the rotation function, on its port', () => {
         const ingress = Object.values(
