@@ -42,7 +42,6 @@ export interface SchedulingConfig {
   readonly egressPorts?: number[];
   readonly databaseEngineVersion?: string;
   readonly databaseInstanceClass?: string;
-  readonly databaseMultiAz?: boolean;
   readonly databaseBackupRetentionDays?: number;
   readonly dailyBackupRetentionDays?: number;
   readonly weeklyBackupRetentionDays?: number;
@@ -105,7 +104,6 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
   },
   databaseEngineVersion: { kind: 'string', description: 'PostgreSQL major version: 14, 15, 16, 17 or 18' },
   databaseInstanceClass: { kind: 'string', description: 'RDS instance class, e.g. db.t4g.medium' },
-  databaseMultiAz: { kind: 'boolean', description: 'a standby database in a second zone' },
   databaseBackupRetentionDays: {
     kind: 'integer',
     description: 'days RDS keeps automated backups (point-in-time recovery), 7 to 35',
@@ -132,7 +130,6 @@ const SETTING_OF_PROP: Readonly<Record<string, string>> = {
   hostedZone: 'hostedZoneName',
   engineVersion: 'databaseEngineVersion',
   instanceType: 'databaseInstanceClass',
-  multiAz: 'databaseMultiAz',
   backupRetention: 'databaseBackupRetentionDays',
   dailyRetention: 'dailyBackupRetentionDays',
   weeklyRetention: 'weeklyBackupRetentionDays',
@@ -375,7 +372,6 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
       cfg.databaseInstanceClass === undefined
         ? undefined
         : new ec2.InstanceType(cfg.databaseInstanceClass.replace(/^db\./, '')),
-    databaseMultiAz: cfg.databaseMultiAz,
     databaseBackupRetention: days(cfg.databaseBackupRetentionDays),
     dailyBackupRetention: days(cfg.dailyBackupRetentionDays),
     weeklyBackupRetention: days(cfg.weeklyBackupRetentionDays),

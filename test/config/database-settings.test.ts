@@ -27,7 +27,6 @@ describe('parseConfig', () => {
         parseConfig(EXAMPLE_CONFIG, {
           databaseEngineVersion: '16',
           databaseInstanceClass: 'db.m7g.large',
-          databaseMultiAz: 'false',
           databaseBackupRetentionDays: '21',
           dailyBackupRetentionDays: 30,
           weeklyBackupRetentionDays: 182,
@@ -38,7 +37,6 @@ describe('parseConfig', () => {
       );
       expect(props.databaseEngineVersion).toBe('16');
       expect(props.databaseInstanceType?.toString()).toBe('m7g.large');
-      expect(props.databaseMultiAz).toBe(false);
       expect(props.databaseBackupRetention?.toDays()).toBe(21);
       expect(props.dailyBackupRetention?.toDays()).toBe(30);
       expect(props.weeklyBackupRetention?.toDays()).toBe(182);
@@ -54,7 +52,6 @@ describe('parseConfig', () => {
       for (const key of [
         'databaseEngineVersion',
         'databaseInstanceType',
-        'databaseMultiAz',
         'databaseBackupRetention',
         'dailyBackupRetention',
         'weeklyBackupRetention',
