@@ -279,6 +279,7 @@ export class SecureSchedulingStack extends Stack {
     this.databaseEvents = new DatabaseEvents(this, 'DatabaseEvents', {
       instance: this.database.instance,
       topic: this.alerts.topic,
+      secret: this.database.secret,
     });
     this.restartOnRotation = new RestartOnRotation(this, 'RestartOnRotation', {
       secret: this.database.secret,

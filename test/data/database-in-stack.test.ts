@@ -233,6 +233,22 @@ describe('SecureSchedulingStack', () => {
     });
 
     describe('alerts', () => {
+      test("a failed or abandoned rotation of the admin secret goes to the stack's alert topic", () => {
+        template.hasResourceProperties('AWS::Events::Rule', {
+          EventPattern: {
+            source: ['aws.secretsmanager'],
+            'detail-type': ['AWS Service Event via CloudTrail'],
+            detail: {
+              eventSource: ['secretsmanager.amazonaws.com'],
+              eventName: ['RotationFailed', 'RotationAbandoned'],
+              additionalEventData: { SecretId: [{ Ref: secretAttachment }] },
+            },
+          },
+          Targets: [Match.objectLike({ Arn: stack.resolve(stack.alerts.topic.topicArn) })],
+        });
+        expect(stack.databaseEvents.rotationFailureRule).toBeDefined();
+      });
+
       test("RDS events and failed backup, copy and restore jobs go to the stack's alert topic", () => {
         const topic = stack.resolve(stack.alerts.topic.topicArn);
         template.hasResourceProperties('AWS::RDS::EventSubscription', {
