@@ -3,14 +3,16 @@
  * Benchmark baseline: the deployment a competent engineer would write by hand with plain aws-cdk-lib, without
  * this library, cdk-nag or any hardening extras. Same shape as the default app (VPC over two zones with NAT,
  * DNS-validated certificate, internet-facing ALB with HTTPS and an HTTP redirect, Cal.com on Fargate, WAF web
- * ACL, alias record, a CloudTrail trail to a bucket and a log group with CIS metric filters and alarms, EventBridge
- * rules on the stack's resources, a certificate expiry alarm, a dashboard and a daily certificate-expiry check on
- * Lambda), so `npm run bench` can compare their synth times. Synthesizes offline.
+ * ACL, alias record, an RDS PostgreSQL instance with a generated secret and an AWS Backup plan, a CloudTrail
+ * trail to a bucket and a log group with CIS metric filters and alarms, EventBridge rules on the stack's
+ * resources, a certificate expiry alarm, a dashboard and a daily certificate-expiry check on Lambda), so
+ * `npm run bench` can compare their synth times. Synthesizes offline.
  *
  *   npx cdk synth --app "npx tsx bench/plain-app.ts" -o <dir> --quiet
  */
 import * as path from 'node:path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -24,6 +26,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -97,13 +100,35 @@ class PlainSchedulingStack extends Stack {
     });
     alb.addRedirect({ sourcePort: 80, targetPort: 443 });
 
+    const database = new rds.DatabaseInstance(this, 'Database', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      credentials: rds.Credentials.fromGeneratedSecret('calcom'),
+      databaseName: 'calcom',
+      multiAz: true,
+      allocatedStorage: 20,
+      storageEncrypted: true,
+      backupRetention: Duration.days(7),
+    });
+    const plan = backup.BackupPlan.daily35DayRetention(this, 'BackupPlan');
+    plan.addSelection('Database', { resources: [backup.BackupResource.fromRdsDatabaseInstance(database)] });
+
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc });
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', { cpu: 1024, memoryLimitMiB: 2048 });
     const logGroup = new logs.LogGroup(this, 'AppLogs', { retention: logs.RetentionDays.ONE_MONTH });
     taskDefinition.addContainer('web', {
       image: ecs.ContainerImage.fromRegistry('calcom/cal.com:v5.5.0'),
       portMappings: [{ containerPort: 3000 }],
-      environment: { NEXT_PUBLIC_WEBAPP_URL: `https://${DOMAIN_NAME}` },
+      environment: {
+        NEXT_PUBLIC_WEBAPP_URL: `https://${DOMAIN_NAME}`,
+        DATABASE_HOST: database.dbInstanceEndpointAddress,
+      },
+      secrets: {
+        DATABASE_USER: ecs.Secret.fromSecretsManager(database.secret!, 'username'),
+        DATABASE_PASSWORD: ecs.Secret.fromSecretsManager(database.secret!, 'password'),
+      },
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'web', logGroup }),
     });
     const service = new ecs.FargateService(this, 'Service', {
@@ -114,6 +139,7 @@ class PlainSchedulingStack extends Stack {
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       circuitBreaker: { rollback: true },
     });
+    database.connections.allowDefaultPortFrom(service);
     https.addTargets('Web', {
       port: 3000,
       protocol: elbv2.ApplicationProtocol.HTTP,

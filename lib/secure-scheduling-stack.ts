@@ -1,7 +1,10 @@
 import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -16,6 +19,10 @@ import { ChangeEvents } from './audit/change-events';
 import { CisAlarms } from './audit/cis-alarms';
 import { LogEncryptionKey } from './audit/log-encryption-key';
 import { SecurityDashboard } from './audit/security-dashboard';
+import { DatabaseBackup } from './data/database-backup';
+import { DatabaseEvents } from './data/database-events';
+import { RestartOnRotation } from './data/restart-on-rotation';
+import { SchedulingDatabase } from './data/scheduling-database';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
 import { SchedulingNetwork } from './network/scheduling-network';
@@ -93,7 +100,7 @@ export interface SecureSchedulingStackProps extends StackProps {
   /** HTTPS endpoints (webhooks) that receive the stack's alerts. @default - none */
   readonly alertHttpsEndpoints?: string[];
 
-  /** Retention of flow, WAF and app logs (checklist C7). @default logs.RetentionDays.THREE_MONTHS */
+  /** Retention of flow, WAF, app and database logs (checklist C7). @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
 
   /**
@@ -128,6 +135,24 @@ export interface SecureSchedulingStackProps extends StackProps {
    * @default 45
    */
   readonly certificateExpiryEventsDays?: number;
+  /** PostgreSQL major version of the database. @default '17' */
+  readonly databaseEngineVersion?: string;
+  /** Instance class of the database. @default db.t4g.medium */
+  readonly databaseInstanceType?: ec2.InstanceType;
+  /** A standby database in a second zone (turning it off is reported by the packs). @default true */
+  readonly databaseMultiAz?: boolean;
+  /** How long RDS keeps automated backups (point-in-time recovery), 7 to 35 days. @default Duration.days(14) */
+  readonly databaseBackupRetention?: Duration;
+  /** How long AWS Backup keeps daily recovery points. @default Duration.days(35) */
+  readonly dailyBackupRetention?: Duration;
+  /** How long AWS Backup keeps weekly recovery points. @default Duration.days(91) */
+  readonly weeklyBackupRetention?: Duration;
+  /** ARN of a backup vault in another region or account that receives a copy of every recovery point. @default - no copy */
+  readonly backupCopyVaultArn?: string;
+  /** Lock the backup vault (Vault Lock) with this minimum retention. @default - no lock */
+  readonly backupVaultLockMinRetention?: Duration;
+  /** Weekly restore tests of the latest recovery point. @default true */
+  readonly restoreTesting?: boolean;
 }
 
 /**
@@ -167,6 +192,22 @@ export class SecureSchedulingStack extends Stack {
    * `securityDashboard.addDatabase(instance)`.
    */
   public readonly securityDashboard: SecurityDashboard;
+  /** The PostgreSQL database of the app. */
+  public readonly database: SchedulingDatabase;
+  /** The database's RDS instance (for change events and dashboards). */
+  public readonly databaseInstance: rds.DatabaseInstance;
+  /** The database's security group. */
+  public readonly databaseSecurityGroup: ec2.SecurityGroup;
+  /** AWS Backup of the database: vault, plan, restore tests, failure alerts. */
+  public readonly backup: DatabaseBackup;
+  /** The backup vault of the database. */
+  public readonly backupVault: backup.BackupVault;
+  /** The backup plan of the database. */
+  public readonly backupPlan: backup.BackupPlan;
+  /** RDS event notifications of the database to the alert topic. */
+  public readonly databaseEvents: DatabaseEvents;
+  /** Replaces the app's tasks after each rotation of the database password, so they read the new one. */
+  public readonly restartOnRotation: RestartOnRotation;
 
   private readonly zones: string[];
 
@@ -231,6 +272,21 @@ export class SecureSchedulingStack extends Stack {
       encryptionKey: this.logEncryptionKey.key,
     });
 
+    this.database = new SchedulingDatabase(this, 'Database', {
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.dataSubnets,
+      // The rotation function reaches the Secrets Manager API through NAT or the interface endpoint.
+      rotationSubnets: this.network.appSubnets,
+      engineVersion: props.databaseEngineVersion,
+      instanceType: props.databaseInstanceType,
+      multiAz: props.databaseMultiAz,
+      backupRetention: props.databaseBackupRetention,
+      logRetention,
+      logEncryptionKey: this.logEncryptionKey.key,
+    });
+    this.databaseInstance = this.database.instance;
+    this.databaseSecurityGroup = this.database.securityGroup;
+
     this.service = new SchedulingService(this, 'App', {
       vpc: this.network.vpc,
       vpcSubnets: this.network.appSubnets,
@@ -242,6 +298,13 @@ export class SecureSchedulingStack extends Stack {
       maxCount: props.maxCount,
       healthCheckPath: props.healthCheckPath,
       secrets: props.appSecrets,
+      database: {
+        secret: this.database.secret,
+        hostname: this.database.instance.dbInstanceEndpointAddress,
+        port: this.database.port,
+        databaseName: this.database.databaseName,
+        connections: this.database,
+      },
       egressPorts: props.egressPorts,
       logRetention,
       logEncryptionKey: this.logEncryptionKey.key,
@@ -309,6 +372,36 @@ export class SecureSchedulingStack extends Stack {
     this.securityDashboard = new SecurityDashboard(this, 'SecurityDashboard', {
       firewall: this.firewall,
       loadBalancer: this.loadBalancer.loadBalancer,
+    });
+
+    this.backup = new DatabaseBackup(this, 'Backup', {
+      instance: this.database.instance,
+      alertTopic: this.alerts.topic,
+      dailyRetention: props.dailyBackupRetention,
+      weeklyRetention: props.weeklyBackupRetention,
+      copyToVaultArn: props.backupCopyVaultArn,
+      vaultLockMinRetention: props.backupVaultLockMinRetention,
+      restoreTesting: props.restoreTesting,
+      restoreSubnetGroup: this.database.subnetGroup,
+      vpc: this.network.vpc,
+    });
+    this.backupVault = this.backup.vault;
+    this.backupPlan = this.backup.plan;
+    this.databaseEvents = new DatabaseEvents(this, 'DatabaseEvents', {
+      instance: this.database.instance,
+      topic: this.alerts.topic,
+      secret: this.database.secret,
+    });
+    // Binding again returns the group the instance is already bound to (the same resource).
+    const parameterGroupName = this.database.parameterGroup.bindToInstance({}).parameterGroupName;
+    this.changeEvents.watchDatabase(this.database.instance, parameterGroupName);
+    this.changeEvents.watchBackup(this.backupVault, this.backupPlan);
+    this.securityDashboard.addDatabase(this.database.instance);
+    this.restartOnRotation = new RestartOnRotation(this, 'RestartOnRotation', {
+      secret: this.database.secret,
+      service: this.service.service,
+      logEncryptionKey: this.logEncryptionKey.key,
+      logRetention,
     });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });

@@ -1,4 +1,4 @@
-import { CALCOM_DEFAULT_IMAGE, DEFAULT_CONTAINER_USER } from '../private/defaults';
+import { CALCOM_DEFAULT_IMAGE, CALCOM_START_COMMAND, DEFAULT_CONTAINER_USER } from '../private/defaults';
 
 /** A secret the construct generates in Secrets Manager and hands to the container as an environment variable. */
 export interface GeneratedSecret {
@@ -6,6 +6,21 @@ export interface GeneratedSecret {
   readonly length: number;
   /** What the app uses it for; becomes the secret's description. */
   readonly description: string;
+}
+
+/**
+ * How an app that reads one PostgreSQL URL (rather than libpq's PGHOST, PGUSER, ... variables) gets it. The
+ * container starts a small shell step that composes the URL from the injected variables, then runs the
+ * image's own start command, so the password is read from Secrets Manager when the task starts and never
+ * appears in a template or a task definition.
+ */
+export interface DatabaseUrlWiring {
+  /** Environment variables that receive the `postgresql://...?sslmode=require` URL, e.g. `DATABASE_URL`. */
+  readonly urlVariables: readonly string[];
+  /** Environment variables that receive `host:port`, e.g. for a wait-for-the-database step. */
+  readonly hostPortVariables?: readonly string[];
+  /** The image's own start command (its CMD), run with `exec` once the URL is set. */
+  readonly startCommand: string;
 }
 
 /**
@@ -33,6 +48,8 @@ export interface SchedulingAppDefinition {
   readonly writablePaths: readonly string[];
   /** User (uid:gid) the app runs as: never root. */
   readonly user: string;
+  /** How the app reads a database URL, when it does; apps that read libpq's PG* variables need nothing. */
+  readonly databaseUrl?: DatabaseUrlWiring;
 }
 
 /** Options of the Cal.com preset. */
@@ -85,6 +102,11 @@ export interface ContainerAppOptions {
    * @default '1000:1000'
    */
   readonly user?: string;
+  /**
+   * How the app reads a database URL.
+   * @default - none: the app reads libpq's PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and PGSSLMODE
+   */
+  readonly databaseUrl?: DatabaseUrlWiring;
 }
 
 /** Ready-made app definitions. */
@@ -120,6 +142,13 @@ export class SchedulingApp {
       healthCheckPath: '/auth/login',
       writablePaths: ['/tmp', '/calcom/apps/web/.next/cache'],
       user: DEFAULT_CONTAINER_USER,
+      // Prisma reads DATABASE_URL (and DATABASE_DIRECT_URL for migrations); the image's start script waits
+      // for DATABASE_HOST before migrating.
+      databaseUrl: {
+        urlVariables: ['DATABASE_URL', 'DATABASE_DIRECT_URL'],
+        hostPortVariables: ['DATABASE_HOST'],
+        startCommand: CALCOM_START_COMMAND,
+      },
     };
   }
 
@@ -134,6 +163,7 @@ export class SchedulingApp {
       healthCheckPath: options.healthCheckPath ?? '/',
       writablePaths: options.writablePaths ?? ['/tmp'],
       user: options.user ?? DEFAULT_CONTAINER_USER,
+      databaseUrl: options.databaseUrl,
     };
   }
 }

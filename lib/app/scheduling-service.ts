@@ -21,6 +21,7 @@ import {
   DEFAULT_MAX_COUNT,
   DEFAULT_MEMORY_MIB,
   DEFAULT_REQUESTS_PER_TARGET,
+  DATABASE_SSL_MODE,
 } from '../private/defaults';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { isPinnedImage, parseEcrReference } from '../private/image-reference';
@@ -39,6 +40,20 @@ const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
   8192: range(16384, 61440, 4096),
   16384: range(32768, 122880, 8192),
 };
+
+/** The database the app connects to, as `SchedulingDatabase` exposes it. */
+export interface ServiceDatabase {
+  /** Secret holding JSON `username` and `password` (rotated: read by each task when it starts). */
+  readonly secret: secretsmanager.ISecret;
+  /** Host name of the database endpoint. */
+  readonly hostname: string;
+  /** Port of the database. */
+  readonly port: number;
+  /** Name of the app's database. */
+  readonly databaseName: string;
+  /** The database's security group(s): the app may open connections to them on `port`, and nothing else. */
+  readonly connections: ec2.IConnectable;
+}
 
 export interface SchedulingServiceProps {
   /** VPC of the tasks. */
@@ -61,6 +76,14 @@ export interface SchedulingServiceProps {
    * @default - none
    */
   readonly secrets?: Record<string, ecs.Secret>;
+
+  /**
+   * The PostgreSQL database of the app. The tasks get libpq's PGHOST, PGPORT, PGDATABASE and PGSSLMODE=require
+   * as settings and PGUSER and PGPASSWORD from the secret; an app with a `databaseUrl` wiring also gets its URL
+   * variables. The tasks' egress gains the database port, to the database's security group only.
+   * @default - no database
+   */
+  readonly database?: ServiceDatabase;
 
   /**
    * CPU units of a task (256 = 0.25 vCPU).
@@ -274,13 +297,15 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
       memoryLimitMiB,
       user: app.user,
       readonlyRootFilesystem: !(props.writableRootFilesystem ?? false),
-      environment: { ...app.environment },
+      environment: { ...app.environment, ...databaseEnvironment(props.database) },
       secrets: {
         ...Object.fromEntries(
           Object.entries(secrets).map(([name, secret]) => [name, ecs.Secret.fromSecretsManager(secret)]),
         ),
+        ...databaseSecrets(props.database),
         ...props.secrets,
       },
+      ...databaseUrlStart(app, props.database),
       portMappings: [{ containerPort: app.containerPort, protocol: ecs.Protocol.TCP, name: 'http' }],
       logging: ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
@@ -337,6 +362,14 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
       availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
     });
     this.connections = this.service.connections;
+    if (props.database) {
+      // Adds egress on the database port to the database's security group, and the matching ingress there.
+      this.connections.allowTo(
+        props.database.connections,
+        ec2.Port.tcp(props.database.port),
+        `${app.name} to its database`,
+      );
+    }
 
     this.targetGroup = props.listener.addTargets('App', {
       port: app.containerPort,
@@ -441,6 +474,55 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
   );
   problems.add(...tlsVerificationProblems(props.app.environment, 'app.environment'));
   problems.throwIfAny(scope);
+}
+
+/** libpq's variables of the connection, except the credentials; TLS is required (checklist C1). */
+function databaseEnvironment(database: ServiceDatabase | undefined): Record<string, string> {
+  if (!database) {
+    return {};
+  }
+  return {
+    PGHOST: database.hostname,
+    PGPORT: `${database.port}`,
+    PGDATABASE: database.databaseName,
+    PGSSLMODE: DATABASE_SSL_MODE,
+  };
+}
+
+/** The credentials, read from the secret's JSON keys when each task starts. */
+function databaseSecrets(database: ServiceDatabase | undefined): Record<string, ecs.Secret> {
+  if (!database) {
+    return {};
+  }
+  return {
+    PGUSER: ecs.Secret.fromSecretsManager(database.secret, 'username'),
+    PGPASSWORD: ecs.Secret.fromSecretsManager(database.secret, 'password'),
+  };
+}
+
+/**
+ * For an app that reads a URL: a shell step composes it from the injected variables inside the container,
+ * then hands over to the image's start command. The generated and rotated passwords contain no character a
+ * URL would need escaped (see PASSWORD_EXCLUDED_CHARACTERS), so no escaping is needed.
+ */
+function databaseUrlStart(
+  app: SchedulingAppDefinition,
+  database: ServiceDatabase | undefined,
+): Pick<ecs.ContainerDefinitionOptions, 'entryPoint' | 'command'> {
+  if (!database || !app.databaseUrl) {
+    return {};
+  }
+  const wiring = app.databaseUrl;
+  const [first, ...others] = wiring.urlVariables;
+  const lines = [
+    'set -eu',
+    // $NAME rather than ${NAME}: CloudFormation's validator reads ${...} as a substitution.
+    `export ${first}="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE?sslmode=$PGSSLMODE"`,
+    ...others.map((name) => `export ${name}="$${first}"`),
+    ...(wiring.hostPortVariables ?? []).map((name) => `export ${name}="$PGHOST:$PGPORT"`),
+    `exec ${wiring.startCommand}`,
+  ];
+  return { entryPoint: ['/bin/sh', '-c'], command: [lines.join('\n')] };
 }
 
 function pascalCase(envName: string): string {

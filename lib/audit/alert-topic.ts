@@ -2,6 +2,7 @@ import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -25,7 +26,7 @@ export interface AlertTopicProps {
 
   /**
    * Key that encrypts alerts at rest.
-   * @default - a new KMS key with rotation enabled, usable by CloudWatch alarms and EventBridge
+   * @default - a new KMS key with rotation enabled, usable by CloudWatch alarms, EventBridge and RDS events
    */
   readonly encryptionKey?: kms.IKey;
 }
@@ -71,13 +72,15 @@ export class AlertTopic extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
         pendingWindow: Duration.days(30),
       });
-      // CloudWatch alarms and EventBridge publish to an encrypted topic only if they may use its key.
+      // CloudWatch alarms, EventBridge (which also forwards AWS Backup's job events) and RDS event
+      // notifications publish to an encrypted topic only if they may use its key.
       key.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'AllowAlarmAndEventPublishers',
           principals: [
             new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
             new iam.ServicePrincipal('events.amazonaws.com'),
+            new iam.ServicePrincipal('events.rds.amazonaws.com'),
           ],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: ['*'],
@@ -134,5 +137,22 @@ export class AlertTopic extends Construct {
   public notify(alarm: cloudwatch.Alarm): void {
     alarm.addAlarmAction(this.alarmAction);
     alarm.addOkAction(this.alarmAction);
+  }
+}
+
+/**
+ * Sends the events `rule` matches to `topic`. When the topic is an `AlertTopic`'s, through `addEventRule`, so
+ * the topic policy admits this rule alone; any other topic gets a plain EventBridge target.
+ */
+export function sendEventsToTopic(
+  rule: events.Rule,
+  topic: sns.ITopic,
+  message: events.RuleTargetInput = events.RuleTargetInput.fromEventPath('$'),
+): void {
+  const owner = topic.node.scope;
+  if (owner instanceof AlertTopic && owner.topic === topic) {
+    owner.addEventRule(rule, message);
+  } else {
+    rule.addTarget(new targets.SnsTopic(topic, { message }));
   }
 }

@@ -129,6 +129,24 @@ export const ACKNOWLEDGEMENTS = {
     reason:
       'The certificate monitor calls only AWS APIs (ACM DescribeCertificate, SNS Publish, CloudWatch Logs) over HTTPS: it reads certificate metadata, holds no scheduling or personal data, opens no connection to the VPC and accepts none (it has no endpoint; only its daily EventBridge schedule invokes it). Inside the VPC it would still need those public endpoints, through the NAT gateways or three more priced interface endpoints, and its role would need network-interface actions on "*". Its role is limited to the named certificates, the alert topic and its own log group.',
   })),
+  /** The role AWS Backup backs up and restores the database with (the service-role policies AWS maintains). */
+  backupServiceRole: ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores'].map(
+    (policy) => ({
+      ruleId: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
+      checklist: 'C6' as const,
+      reason:
+        'AWS Backup documents these AWS-managed service-role policies as the permissions of a backup and restore role, and updates them when a service changes what a snapshot, copy or restore needs; a hand-written copy would silently break backups when that happens. The role can be assumed only by backup.amazonaws.com, is used only by this plan and its restore tests, and the vault policy denies deleting recovery points to every principal, this role included.',
+    }),
+  ),
+  /** The role of the state machine that restarts the app tasks after a database password rotation. */
+  stateMachineLogDeliveryAndTracing: [
+    {
+      ruleId: 'AwsSolutions-IAM5[Resource::*]',
+      checklist: 'C3',
+      reason:
+        'Step Functions writes its execution logs through CloudWatch Logs log deliveries (logs:CreateLogDelivery, logs:GetLogDelivery, logs:PutResourcePolicy and the like) and its traces to X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSampling*); AWS documents that these actions support no resource-level permissions, so they are granted on "*". They only deliver logs and traces. The one action that changes anything, ecs:UpdateService, is granted on the app service alone, and only states.amazonaws.com can assume the role.',
+    },
+  ],
 } satisfies Record<string, readonly Acknowledgement[]>;
 
 /** Names of the sites in `ACKNOWLEDGEMENTS`. */

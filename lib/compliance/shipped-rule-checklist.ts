@@ -33,6 +33,8 @@ export const SHIPPED_RULE_CHECKLIST: Readonly<Record<string, ChecklistItem | nul
   'AwsSolutions-S5': 'C3',
   'AwsSolutions-S10': 'C1',
   'AwsSolutions-SMG4': 'C2',
+  'AwsSolutions-SF1': 'C10',
+  'AwsSolutions-SF2': 'C10',
   'AwsSolutions-SNS3': 'C1',
   'AwsSolutions-SQS2': 'C5',
   'AwsSolutions-SQS3': 'C10',

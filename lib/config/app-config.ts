@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { SchedulingApp } from '../app/scheduling-app';
 import { SecureSchedulingError } from '../errors';
@@ -56,6 +57,14 @@ export interface SchedulingConfig {
   readonly existingTrailLogGroupName?: string;
   readonly certificateExpiryAlarmDays?: number;
   readonly certificateExpiryEventsDays?: number;
+  readonly databaseEngineVersion?: string;
+  readonly databaseInstanceClass?: string;
+  readonly databaseBackupRetentionDays?: number;
+  readonly dailyBackupRetentionDays?: number;
+  readonly weeklyBackupRetentionDays?: number;
+  readonly backupCopyVaultArn?: string;
+  readonly backupVaultLockDays?: number;
+  readonly restoreTesting?: boolean;
 }
 
 type Kind = 'string' | 'integer' | 'boolean' | 'string-list' | 'integer-list';
@@ -132,6 +141,20 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
     kind: 'integer',
     description: "the account's ACM expiry-events window, in days (an account setting)",
   },
+  databaseEngineVersion: { kind: 'string', description: 'PostgreSQL major version: 14, 15, 16, 17 or 18' },
+  databaseInstanceClass: { kind: 'string', description: 'RDS instance class, e.g. db.t4g.medium' },
+  databaseBackupRetentionDays: {
+    kind: 'integer',
+    description: 'days RDS keeps automated backups (point-in-time recovery), 7 to 35',
+  },
+  dailyBackupRetentionDays: { kind: 'integer', description: 'days AWS Backup keeps daily recovery points' },
+  weeklyBackupRetentionDays: { kind: 'integer', description: 'days AWS Backup keeps weekly recovery points' },
+  backupCopyVaultArn: {
+    kind: 'string',
+    description: 'backup vault in another region or account that receives a copy',
+  },
+  backupVaultLockDays: { kind: 'integer', description: 'locks the backup vault with this minimum retention' },
+  restoreTesting: { kind: 'boolean', description: 'weekly restore tests of the latest recovery point' },
 };
 
 /** Construct props whose setting has another name, so errors raised by the constructs name what users type. */
@@ -151,6 +174,13 @@ const SETTING_OF_PROP: Readonly<Record<string, string>> = {
   trailObjectLockRetention: 'trailObjectLockDays',
   alarmDaysToExpiry: 'certificateExpiryAlarmDays',
   expiryEventsDaysBeforeExpiry: 'certificateExpiryEventsDays',
+  engineVersion: 'databaseEngineVersion',
+  instanceType: 'databaseInstanceClass',
+  backupRetention: 'databaseBackupRetentionDays',
+  dailyRetention: 'dailyBackupRetentionDays',
+  weeklyRetention: 'weeklyBackupRetentionDays',
+  copyToVaultArn: 'backupCopyVaultArn',
+  vaultLockMinRetention: 'backupVaultLockDays',
 };
 
 /**
@@ -390,6 +420,23 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
   const badUrls = (cfg.alertHttpsEndpoints ?? []).filter((u) => !HTTPS_URL.test(u));
   check(problems, badUrls.length > 0, 'alertHttpsEndpoints', badUrls.join(','), 'https:// URLs');
 
+  for (const key of [
+    'databaseBackupRetentionDays',
+    'dailyBackupRetentionDays',
+    'weeklyBackupRetentionDays',
+    'backupVaultLockDays',
+  ] as const) {
+    const value = cfg[key];
+    check(problems, value !== undefined && value < 1, key, value, 'a positive number of days');
+  }
+  check(
+    problems,
+    cfg.databaseInstanceClass !== undefined && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(cfg.databaseInstanceClass),
+    'databaseInstanceClass',
+    cfg.databaseInstanceClass,
+    'an RDS instance class like db.t4g.medium',
+  );
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -435,6 +482,17 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     existingTrailLogGroupName: cfg.existingTrailLogGroupName,
     certificateExpiryAlarmDays: cfg.certificateExpiryAlarmDays,
     certificateExpiryEventsDays: cfg.certificateExpiryEventsDays,
+    databaseEngineVersion: cfg.databaseEngineVersion,
+    databaseInstanceType:
+      cfg.databaseInstanceClass === undefined
+        ? undefined
+        : new ec2.InstanceType(cfg.databaseInstanceClass.replace(/^db\./, '')),
+    databaseBackupRetention: days(cfg.databaseBackupRetentionDays),
+    dailyBackupRetention: days(cfg.dailyBackupRetentionDays),
+    weeklyBackupRetention: days(cfg.weeklyBackupRetentionDays),
+    backupCopyVaultArn: cfg.backupCopyVaultArn,
+    backupVaultLockMinRetention: days(cfg.backupVaultLockDays),
+    restoreTesting: cfg.restoreTesting,
   };
 }
 

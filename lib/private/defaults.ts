@@ -92,6 +92,12 @@ export const X_CONTENT_TYPE_OPTIONS = 'nosniff';
 /** How long an idle connection to the load balancer is kept open. */
 export const DEFAULT_IDLE_TIMEOUT = Duration.seconds(60);
 
+/**
+ * sslmode of the app's database connections: TLS required, never a plain-text fallback (the database also
+ * refuses plain text, rds.force_ssl=1). verify-full would also need the RDS CA bundle inside the image.
+ */
+export const DATABASE_SSL_MODE = 'require';
+
 // ---- Web firewall (checklist C9) ----
 /** Requests per IP per 5 minutes across the whole site before the IP is blocked. */
 export const DEFAULT_RATE_LIMIT = 1000;
@@ -122,6 +128,8 @@ export const DEFAULT_CPU_TARGET_PERCENT = 60;
 export const DEFAULT_REQUESTS_PER_TARGET = 500;
 /** The default Cal.com image: a release tag, never `latest`. Update path: docs/constructs.md. */
 export const CALCOM_DEFAULT_IMAGE = 'calcom/cal.com:v5.5.0';
+/** The Cal.com image's own start command (its CMD): applies migrations, then starts the server. */
+export const CALCOM_START_COMMAND = '/calcom/scripts/start.sh';
 /** Numeric uid:gid of the `node` user in Node.js base images; never root. */
 export const DEFAULT_CONTAINER_USER = '1000:1000';
 export const DEFAULT_HEALTH_CHECK_INTERVAL = Duration.seconds(30);

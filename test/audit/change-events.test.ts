@@ -48,6 +48,10 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** What the longest CloudFormation value an intrinsic could resolve to is taken to be, for the size check. */
 const LONG_VALUE = 'x'.repeat(100);
+const STACK_DB_ID = 'securescheduling-databaseinstance-abcdef';
+const STACK_PARAMETER_GROUP = 'securescheduling-databaseparameters-abcdef';
+const STACK_VAULT = 'SecureSchedulingBackupVault1A2B3C4D';
+const STACK_PLAN_ID = '0b7c3f8e-1111-2222-3333-444455556666';
 
 describe('ChangeEvents', () => {
   describe('on the default stack', () => {
@@ -75,6 +79,10 @@ describe('ChangeEvents', () => {
         service: idsOf('AWS::ECS::Service'),
         keys: idsOf('AWS::KMS::Key'),
         logGroups: idsOf('AWS::Logs::LogGroup'),
+        database: idsOf('AWS::RDS::DBInstance'),
+        parameterGroup: idsOf('AWS::RDS::DBParameterGroup'),
+        vault: idsOf('AWS::Backup::BackupVault'),
+        plan: idsOf('AWS::Backup::BackupPlan'),
       };
       keyIds = ids.keys.map((_, i) => `1234abcd-12ab-34cd-56ef-00000000000${i}`);
       const values = (ref: string): string => {
@@ -89,6 +97,11 @@ describe('ChangeEvents', () => {
           [`${ids.service[0]}.Name`]: SERVICE_NAME,
         };
         ids.logGroups.forEach((id) => (fixed[id] = `SecureScheduling-${id}-AbCdEf`));
+        fixed[ids.database[0]] = STACK_DB_ID;
+        fixed[ids.parameterGroup[0]] = STACK_PARAMETER_GROUP;
+        fixed[`${ids.vault[0]}.BackupVaultName`] = STACK_VAULT;
+        fixed[ids.vault[0]] = STACK_VAULT;
+        fixed[`${ids.plan[0]}.BackupPlanId`] = STACK_PLAN_ID;
         ids.keys.forEach((id, i) => {
           fixed[`${id}.KeyId`] = keyIds[i];
           fixed[`${id}.Arn`] = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${keyIds[i]}`;
@@ -115,8 +128,44 @@ describe('ChangeEvents', () => {
             'ChangeEventsServiceChanges',
             'ChangeEventsLogChanges',
             'ChangeEventsAlarmChanges',
+            'ChangeEventsDatabaseChanges',
+            'ChangeEventsBackupChanges',
           ]),
         );
+      });
+
+      test("the stack's database and backup rules match its own database made public and its vault deleted", () => {
+        const rds = (name: string, params: Record<string, unknown>) => apiCall('aws.rds', name, params);
+        expect(
+          matches(
+            'DatabaseChanges',
+            rds('ModifyDBInstance', { dBInstanceIdentifier: STACK_DB_ID, publiclyAccessible: true }),
+          ),
+        ).toBe(true);
+        expect(
+          matches(
+            'DatabaseChanges',
+            rds('ModifyDBParameterGroup', {
+              dBParameterGroupName: STACK_PARAMETER_GROUP,
+              parameters: [{ parameterName: 'rds.force_ssl', parameterValue: '0' }],
+            }),
+          ),
+        ).toBe(true);
+        expect(
+          matches(
+            'DatabaseChanges',
+            rds('ModifyDBInstance', { dBInstanceIdentifier: 'other', publiclyAccessible: true }),
+          ),
+        ).toBe(false);
+        expect(
+          matches(
+            'BackupChanges',
+            apiCall('aws.backup', 'DeleteBackupVault', { backupVaultName: STACK_VAULT }),
+          ),
+        ).toBe(true);
+        expect(
+          matches('BackupChanges', apiCall('aws.backup', 'DeleteBackupVault', { backupVaultName: 'other' })),
+        ).toBe(false);
       });
 
       test('match only API calls recorded by CloudTrail', () => {
@@ -184,9 +233,11 @@ describe('ChangeEvents', () => {
         const allowed = statements[0].Condition.ArnEquals['aws:SourceArn'].map(
           (a: Json) => a['Fn::GetAtt'][0],
         );
-        // Rules that publish to the topic; a schedule that starts a function (the certificate monitor) does not.
+        // Rules that publish to the topic; a schedule that starts a function (the certificate monitor) or a
+        // rule that starts a state machine (the restart after a password rotation) does not.
+        const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
         const publishing = Object.entries(rules)
-          .filter(([, r]) => r.Properties.EventPattern)
+          .filter(([, r]) => r.Properties.Targets.some((t: Json) => t.Arn?.Ref === topicId))
           .map(([id]) => id);
         expect(allowed.sort()).toEqual(publishing.sort());
       });

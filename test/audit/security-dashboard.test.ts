@@ -1,8 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as rds from 'aws-cdk-lib/aws-rds';
-import { acknowledge, SecureSchedulingStack } from '../../lib';
+import { SecureSchedulingStack } from '../../lib';
 import { defaultStack } from '../support/app';
 import { resolveIntrinsics } from '../support/event-pattern';
 
@@ -36,18 +34,9 @@ describe('SecurityDashboard', () => {
 
   beforeAll(() => {
     stack = defaultStack();
-    // What the database tier will do: a database, then its widgets.
-    const vpc = stack.network.vpc;
-    const database = new rds.DatabaseInstance(stack, 'TestDatabase', {
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
-      vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      storageEncrypted: true,
-    });
-    acknowledge(database, 'namedAvailabilityZones');
-    stack.securityDashboard.addDatabase(database);
+    // The stack adds its database's widgets; an alarm added afterwards still shows.
     new cloudwatch.Alarm(stack, 'AddedLater', {
-      metric: database.metricCPUUtilization(),
+      metric: stack.databaseInstance.metricCPUUtilization(),
       threshold: 90,
       evaluationPeriods: 3,
     });
@@ -118,7 +107,7 @@ describe('SecurityDashboard', () => {
   });
 
   describe('database', () => {
-    test('addDatabase shows its connections and free storage', () => {
+    test("addDatabase shows the stack's database connections and free storage", () => {
       const rdsMetrics = widgets.flatMap((w) => metricsOf(w)).filter((m) => m[0] === 'AWS/RDS');
       const id = Object.keys(template.findResources('AWS::RDS::DBInstance'))[0];
       expect(rdsMetrics).toEqual([

@@ -39,7 +39,7 @@ describe('docs/security-checklist.md', () => {
   test('reports where a rule holds in the default stack, and where it has nothing to judge', () => {
     expect(generated).toMatch(/\| `SchedulingChecklist-C1-Hsts` \|[^\n]*\| 1 resource: compliant \|/);
     expect(generated).toMatch(
-      /\| `SchedulingChecklist-C1-PostgresForceTls` \|[^\n]*\| not applicable: no such resource \|/,
+      /\| `SchedulingChecklist-C2-UserPoolMfa` \|[^\n]*\| not applicable: no such resource \|/,
     );
   });
 

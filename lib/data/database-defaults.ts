@@ -1,0 +1,72 @@
+/**
+ * The hardened defaults of the data tier, in one place (checklist C1, C3, C5, C6). The constructs of
+ * lib/data read their defaults from here.
+ */
+import { Duration } from 'aws-cdk-lib';
+
+/** PostgreSQL major versions the construct accepts: those RDS offers under standard support. */
+export const SUPPORTED_POSTGRES_MAJORS: readonly string[] = ['14', '15', '16', '17', '18'];
+/** A current major, well supported by Cal.com's Prisma and by RDS. Minor versions follow automatically. */
+export const DEFAULT_POSTGRES_MAJOR = '17';
+/** PostgreSQL's well-known port, which scanners try first: refused. */
+export const POSTGRES_DEFAULT_PORT = 5432;
+/** A non-default port (AwsSolutions-RDS11): obscurity is no control, but it removes the first guess. */
+export const DEFAULT_DATABASE_PORT = 5438;
+/** Admin user names that every attack tool tries: refused. */
+export const WELL_KNOWN_ADMIN_NAMES: readonly string[] = [
+  'postgres',
+  'admin',
+  'administrator',
+  'root',
+  'rdsadmin',
+  'master',
+  'sa',
+  'user',
+  'test',
+];
+export const DEFAULT_ADMIN_USER = 'scheduling_admin';
+/** Name of the database the app uses. */
+export const DEFAULT_DATABASE_NAME = 'scheduling';
+/** Burstable Graviton class with 4 GiB: the smallest that runs Cal.com comfortably with Performance Insights. */
+export const DEFAULT_INSTANCE_CLASS = 'db.t4g.medium';
+export const DEFAULT_ALLOCATED_STORAGE_GIB = 20;
+export const DEFAULT_MAX_ALLOCATED_STORAGE_GIB = 100;
+/** Automated (point-in-time) backups: RDS allows 1 to 35 days; we require at least 7 (checklist C6). */
+export const MIN_BACKUP_RETENTION_DAYS = 7;
+export const MAX_BACKUP_RETENTION_DAYS = 35;
+export const DEFAULT_BACKUP_RETENTION_DAYS = 14;
+/** Daily automated backup window (UTC) and the weekly maintenance window after it: they must not overlap. */
+export const DEFAULT_BACKUP_WINDOW = '02:00-03:00';
+export const DEFAULT_MAINTENANCE_WINDOW = 'sun:04:00-sun:05:00';
+/** Enhanced monitoring: OS metrics every minute. */
+export const DEFAULT_MONITORING_INTERVAL = Duration.seconds(60);
+/** The master password is rotated this often, by a function inside the VPC. */
+export const DEFAULT_ROTATION_INTERVAL = Duration.days(30);
+/**
+ * Characters left out of generated database passwords: everything that would need escaping in a
+ * `postgresql://user:password@host/db` URL or in a shell word. Rotation uses the same list, so a rotated
+ * password can still be put in a URL as is.
+ */
+export const PASSWORD_EXCLUDED_CHARACTERS = ` %+~\`#$&*()|[]{}:;<>?!'/@"\\=,^.`;
+/** PostgreSQL and upgrade logs, the log types cdk-nag's RDSLoggingEnabled asks of PostgreSQL. */
+export const POSTGRES_LOG_EXPORTS: readonly string[] = ['postgresql', 'upgrade'];
+
+// ---- AWS Backup ----
+export const DEFAULT_DAILY_RETENTION_DAYS = 35;
+export const DEFAULT_WEEKLY_RETENTION_WEEKS = 13;
+/** Backup jobs start after the RDS backup window and before the maintenance window. */
+export const DAILY_BACKUP_HOUR_UTC = 3;
+/** Restore tests run every week on Saturday morning (UTC) against the latest recovery point of the week. */
+export const RESTORE_TEST_SCHEDULE = 'cron(0 6 ? * SAT *)';
+/** How many days back a restore test may pick its recovery point from. */
+export const RESTORE_TEST_SELECTION_WINDOW_DAYS = 7;
+/** Hours a restored test database is kept for validation before AWS Backup deletes it. */
+export const RESTORE_TEST_VALIDATION_HOURS = 4;
+
+/** Event categories of the instance that go to the alert topic. */
+export const DATABASE_EVENT_CATEGORIES: readonly string[] = [
+  'failure',
+  'failover',
+  'low storage',
+  'maintenance',
+];

@@ -1,0 +1,533 @@
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { LogEncryptionKey } from '../audit/log-encryption-key';
+import { DEFAULT_LOG_RETENTION } from '../private/defaults';
+import { parseDailyWindow, parseWeeklyWindow, windowsOverlap } from '../private/maintenance-windows';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { Problems } from '../private/problems';
+import {
+  DEFAULT_ADMIN_USER,
+  DEFAULT_ALLOCATED_STORAGE_GIB,
+  DEFAULT_BACKUP_RETENTION_DAYS,
+  DEFAULT_BACKUP_WINDOW,
+  DEFAULT_DATABASE_NAME,
+  DEFAULT_DATABASE_PORT,
+  DEFAULT_INSTANCE_CLASS,
+  DEFAULT_MAINTENANCE_WINDOW,
+  DEFAULT_MAX_ALLOCATED_STORAGE_GIB,
+  DEFAULT_MONITORING_INTERVAL,
+  DEFAULT_POSTGRES_MAJOR,
+  DEFAULT_ROTATION_INTERVAL,
+  MAX_BACKUP_RETENTION_DAYS,
+  MIN_BACKUP_RETENTION_DAYS,
+  PASSWORD_EXCLUDED_CHARACTERS,
+  POSTGRES_DEFAULT_PORT,
+  POSTGRES_LOG_EXPORTS,
+  SUPPORTED_POSTGRES_MAJORS,
+  WELL_KNOWN_ADMIN_NAMES,
+} from './database-defaults';
+import { DatabaseParameters } from './database-parameters';
+
+export interface SchedulingDatabaseProps {
+  /** VPC of the database. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets of the database: isolated ones only, with no route to or from the internet.
+   * @default - the VPC's isolated subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Subnets of the password rotation function. They need a way to the Secrets Manager API: a NAT gateway or
+   * a Secrets Manager interface endpoint.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly rotationSubnets?: ec2.SubnetSelection;
+
+  /**
+   * PostgreSQL major version; minor versions are applied automatically in the maintenance window.
+   * @default '17'
+   */
+  readonly engineVersion?: string;
+
+  /**
+   * Instance class.
+   * @default db.t4g.medium
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * A standby in a second zone that takes over on failure. Turning it off halves the instance cost and
+   * leaves a zone outage without a database; the compliance packs report it.
+   * @default true
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * TCP port; never PostgreSQL's default 5432.
+   * @default 5438
+   */
+  readonly port?: number;
+
+  /**
+   * Name of the admin (master) user; never a well-known one such as `postgres` or `admin`.
+   * @default 'scheduling_admin'
+   */
+  readonly adminUsername?: string;
+
+  /**
+   * Name of the database created for the app.
+   * @default 'scheduling'
+   */
+  readonly databaseName?: string;
+
+  /**
+   * Storage allocated at creation, in GiB (gp3).
+   * @default 20
+   */
+  readonly allocatedStorageGiB?: number;
+
+  /**
+   * Ceiling storage autoscaling may grow to, in GiB.
+   * @default 100
+   */
+  readonly maxAllocatedStorageGiB?: number;
+
+  /**
+   * How long automated backups (point-in-time recovery) are kept: 7 to 35 days.
+   * @default Duration.days(14)
+   */
+  readonly backupRetention?: Duration;
+
+  /**
+   * Daily window (UTC, `hh:mm-hh:mm`, at least 30 minutes) of automated backups.
+   * @default '02:00-03:00'
+   */
+  readonly preferredBackupWindow?: string;
+
+  /**
+   * Weekly window (UTC, `ddd:hh:mm-ddd:hh:mm`, at least 30 minutes) for minor upgrades and maintenance; must
+   * not overlap the backup window.
+   * @default 'sun:04:00-sun:05:00'
+   */
+  readonly preferredMaintenanceWindow?: string;
+
+  /**
+   * Key that encrypts the storage, snapshots, Performance Insights and the admin secret.
+   * @default - a new KMS key with rotation enabled, retained when the stack is deleted
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * How long the exported PostgreSQL and upgrade logs are kept (checklist C7).
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Key that encrypts the log groups of the exported logs and of the rotation function.
+   * @default - a new KMS key with rotation enabled
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * How often the admin password is rotated.
+   * @default Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
+
+  /**
+   * Instance identifier; also names the log groups of the exported logs, so they can be created with a
+   * retention and a key before RDS writes to them. Lower-case letters, digits and hyphens, at most 50.
+   * @default - `<stack name>-database`, in lower case
+   */
+  readonly instanceIdentifier?: string;
+
+  /**
+   * More PostgreSQL parameters. The TLS and logging parameters of `HARDENED_POSTGRES_PARAMETERS` always win.
+   * @default - none
+   */
+  readonly parameters?: Record<string, string>;
+
+  /**
+   * Must stay false: the database is never reachable from the internet. Present so that a copied setting
+   * fails loudly instead of being ignored.
+   * @default false
+   */
+  readonly publiclyAccessible?: boolean;
+
+  /**
+   * What happens to the instance when it leaves the stack or is replaced: `SNAPSHOT` or `RETAIN`.
+   * `DESTROY` also needs `acceptDataLoss: true`.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Allows `removalPolicy: DESTROY`, which deletes the scheduling data with the stack and turns deletion
+   * protection off (the packs report it). For throw-away test deployments only.
+   * @default false
+   */
+  readonly acceptDataLoss?: boolean;
+}
+
+/**
+ * The scheduling data on RDS for PostgreSQL (checklist C1, C2, C3, C4, C5, C6): isolated subnets, not publicly
+ * accessible, Multi-AZ, storage and Performance Insights encrypted with a customer key, TLS forced, a
+ * non-default port and admin name, an admin password generated and rotated by Secrets Manager inside the
+ * VPC, IAM authentication, deletion protection, a snapshot on removal and on replacement, automatic minor
+ * upgrades, automated backups, PostgreSQL and upgrade logs in log groups with a retention limit, enhanced
+ * monitoring.
+ */
+export class SchedulingDatabase extends Construct implements ec2.IConnectable {
+  /** The RDS instance. */
+  public readonly instance: rds.DatabaseInstance;
+  /** Security group of the instance: ingress only from the security groups allowed in, on `port`. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Security group of the rotation function. */
+  public readonly rotationSecurityGroup: ec2.SecurityGroup;
+  /** The admin credentials: JSON with `username`, `password`, `host`, `port`, `dbname`, `engine`. */
+  public readonly secret: secretsmanager.ISecret;
+  /** Rotation of the admin password. */
+  public readonly rotation: secretsmanager.RotationSchedule;
+  /** Key of the storage, snapshots, Performance Insights and secret. */
+  public readonly encryptionKey: kms.IKey;
+  /** The parameter group. */
+  public readonly parameterGroup: rds.ParameterGroup;
+  /** Subnet group of the instance (isolated subnets). */
+  public readonly subnetGroup: rds.SubnetGroup;
+  /** Log groups of the exported logs, by log type (`postgresql`, `upgrade`), and of the rotation function. */
+  public readonly logGroups: Readonly<Record<string, logs.LogGroup>>;
+  /** Role enhanced monitoring writes OS metrics with. */
+  public readonly monitoringRole: ManagedPolicyRole;
+  /** The port clients connect to. */
+  public readonly port: number;
+  /** Name of the app's database. */
+  public readonly databaseName: string;
+  /** Name of the admin user. */
+  public readonly adminUsername: string;
+  /** Connections of the instance: `database.connections.allowDefaultPortFrom(app)`. */
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: SchedulingDatabaseProps) {
+    super(scope, id);
+
+    const stack = Stack.of(this);
+    const engineVersion = props.engineVersion ?? DEFAULT_POSTGRES_MAJOR;
+    const port = props.port ?? DEFAULT_DATABASE_PORT;
+    const adminUsername = props.adminUsername ?? DEFAULT_ADMIN_USER;
+    const databaseName = props.databaseName ?? DEFAULT_DATABASE_NAME;
+    const allocated = props.allocatedStorageGiB ?? DEFAULT_ALLOCATED_STORAGE_GIB;
+    const maxAllocated = props.maxAllocatedStorageGiB ?? DEFAULT_MAX_ALLOCATED_STORAGE_GIB;
+    const backupRetention = props.backupRetention ?? Duration.days(DEFAULT_BACKUP_RETENTION_DAYS);
+    const backupWindow = props.preferredBackupWindow ?? DEFAULT_BACKUP_WINDOW;
+    const maintenanceWindow = props.preferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
+    const rotationInterval = props.rotationInterval ?? DEFAULT_ROTATION_INTERVAL;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const identifier = props.instanceIdentifier ?? defaultIdentifier(stack.stackName);
+
+    const problems = new Problems();
+    problems.check(
+      !SUPPORTED_POSTGRES_MAJORS.includes(engineVersion),
+      `\`engineVersion\` must be one of the supported PostgreSQL majors ${SUPPORTED_POSTGRES_MAJORS.join(', ')}, got '${engineVersion}'`,
+    );
+    problems.check(
+      props.publiclyAccessible === true,
+      '`publiclyAccessible` must be false, got true: the scheduling database is never reachable from the internet (checklist C3, C5)',
+    );
+    const placed = props.vpc.selectSubnets(vpcSubnets).subnets;
+    const notIsolated = placed.filter((s) => !props.vpc.isolatedSubnets.includes(s));
+    problems.check(
+      notIsolated.length > 0 || placed.length < 2,
+      `\`vpcSubnets\` must select isolated subnets (no route to or from the internet) in at least two zones, got ${placed.length} subnets of which ${notIsolated.length} route to the internet (${describeSubnets(props.vpc, notIsolated)})`,
+    );
+    problems.check(
+      !Token.isUnresolved(port) && port === POSTGRES_DEFAULT_PORT,
+      `\`port\` must not be PostgreSQL's default ${POSTGRES_DEFAULT_PORT}, got ${port}; any port from 1150 to 65535 is allowed`,
+    );
+    problems.range('port', port, 1150, 65535);
+    problems.check(
+      !/^[a-z][a-z0-9_]{0,62}$/.test(adminUsername) ||
+        WELL_KNOWN_ADMIN_NAMES.includes(adminUsername.toLowerCase()),
+      `\`adminUsername\` must be lower-case letters, digits or underscores starting with a letter, and not a well-known name (${WELL_KNOWN_ADMIN_NAMES.join(', ')}), got '${adminUsername}'`,
+    );
+    problems.check(
+      !/^[a-z][a-z0-9_]{0,62}$/.test(databaseName),
+      `\`databaseName\` must be lower-case letters, digits or underscores starting with a letter, got '${databaseName}'`,
+    );
+    problems.range('allocatedStorageGiB', allocated, 20, 65536, 'GiB');
+    problems.check(
+      maxAllocated < allocated,
+      `\`maxAllocatedStorageGiB\` (${maxAllocated}) must be at least \`allocatedStorageGiB\` (${allocated})`,
+    );
+    problems.range('maxAllocatedStorageGiB', maxAllocated, 20, 65536, 'GiB');
+    if (!backupRetention.isUnresolved()) {
+      const days = backupRetention.toDays({ integral: false });
+      problems.check(
+        !Number.isInteger(days) || days < MIN_BACKUP_RETENTION_DAYS || days > MAX_BACKUP_RETENTION_DAYS,
+        `\`backupRetention\` must be a whole number of days between ${MIN_BACKUP_RETENTION_DAYS} and ${MAX_BACKUP_RETENTION_DAYS}, got ${days} days`,
+      );
+    }
+    problems.add(...windowProblems(backupWindow, maintenanceWindow));
+    problems.retention('logRetention', logRetention);
+    if (!rotationInterval.isUnresolved()) {
+      const days = rotationInterval.toDays({ integral: false });
+      problems.check(
+        !Number.isInteger(days) || days < 1 || days > 365,
+        `\`rotationInterval\` must be a whole number of days between 1 and 365, got ${days} days`,
+      );
+    }
+    problems.check(
+      !Token.isUnresolved(identifier) &&
+        (!/^[a-z](?!.*--)[a-z0-9-]{0,49}$/.test(identifier) || identifier.endsWith('-')),
+      `\`instanceIdentifier\` must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter and not ending with a hyphen, got '${identifier}'`,
+    );
+    problems.check(
+      removalPolicy === RemovalPolicy.DESTROY && props.acceptDataLoss !== true,
+      '`removalPolicy` must be SNAPSHOT or RETAIN, got DESTROY, which deletes the scheduling data without a final snapshot: set `acceptDataLoss: true` as well for a throw-away deployment',
+    );
+    problems.check(
+      removalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      '`removalPolicy` must be SNAPSHOT, RETAIN or (with `acceptDataLoss`) DESTROY, got RETAIN_ON_UPDATE_OR_DELETE',
+    );
+    problems.throwIfAny(this);
+
+    this.port = port;
+    this.databaseName = databaseName;
+    this.adminUsername = adminUsername;
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: 'Encrypts the scheduling database, its snapshots, Performance Insights and admin secret',
+        enableKeyRotation: true,
+        rotationPeriod: Duration.days(365),
+        removalPolicy: RemovalPolicy.RETAIN,
+        pendingWindow: Duration.days(30),
+      });
+    const logKey =
+      props.logEncryptionKey ??
+      new LogEncryptionKey(this, 'LogKey', { description: 'Encrypts the database logs' }).key;
+
+    const engine = rds.DatabaseInstanceEngine.postgres({
+      // The major version alone: RDS applies minor versions in the maintenance window and CloudFormation
+      // never tries to move the instance back to the minor it was created with.
+      version: rds.PostgresEngineVersion.of(engineVersion, engineVersion),
+    });
+    this.parameterGroup = new DatabaseParameters(this, 'Parameters', {
+      engine,
+      parameters: props.parameters,
+    }).parameterGroup;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Scheduling database: in on ${port} from the app and the rotation function only; no egress`,
+      allowAllOutbound: false,
+    });
+    this.rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Database password rotation: out to the database and to the Secrets Manager API only',
+      allowAllOutbound: false,
+    });
+    this.rotationSecurityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to the Secrets Manager API',
+    );
+
+    this.subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
+      vpc: props.vpc,
+      vpcSubnets,
+      description: 'Isolated subnets of the scheduling database',
+    });
+
+    // Generated by Secrets Manager at deploy time, never typed, never in a template. The password avoids
+    // every character a URL or a shell would need escaped, so the app can put it in a connection URL as is.
+    const secret = new rds.DatabaseSecret(this, 'Secret', {
+      username: adminUsername,
+      dbname: databaseName,
+      encryptionKey: this.encryptionKey,
+      excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
+    });
+    secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    // Log groups exist before the instance, so RDS writes into them with their retention and key
+    // (checklist C7) instead of creating them without either.
+    const logGroups: Record<string, logs.LogGroup> = {};
+    for (const type of POSTGRES_LOG_EXPORTS) {
+      logGroups[type] = new logs.LogGroup(this, `${pascalCase(type)}LogGroup`, {
+        logGroupName: `/aws/rds/instance/${identifier}/${type}`,
+        retention: logRetention,
+        encryptionKey: logKey,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
+
+    // Enhanced monitoring's role gets its permissions after the instance exists, limited to the instance's
+    // own log stream (named by its resource id) in RDSOSMetrics: no wildcard.
+    this.monitoringRole = new ManagedPolicyRole(this, 'MonitoringRole', {
+      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+      description: 'Writes the enhanced monitoring metrics of the scheduling database',
+    });
+
+    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+      engine,
+      instanceIdentifier: identifier,
+      instanceType: props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_CLASS.replace(/^db\./, '')),
+      vpc: props.vpc,
+      subnetGroup: this.subnetGroup,
+      securityGroups: [this.securityGroup],
+      publiclyAccessible: false,
+      port,
+      credentials: rds.Credentials.fromSecret(secret),
+      databaseName,
+      multiAz: props.multiAz ?? true,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: allocated,
+      maxAllocatedStorage: maxAllocated,
+      storageEncrypted: true,
+      storageEncryptionKey: this.encryptionKey,
+      parameterGroup: this.parameterGroup,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      iamAuthentication: true,
+      autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: false,
+      backupRetention,
+      preferredBackupWindow: backupWindow,
+      preferredMaintenanceWindow: maintenanceWindow,
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: false,
+      // A throw-away deployment that accepted data loss can be deleted; any other cannot, even by mistake.
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+      removalPolicy,
+      cloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+      monitoringInterval: DEFAULT_MONITORING_INTERVAL,
+      monitoringRole: this.monitoringRole,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.encryptionKey,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+    });
+    for (const group of Object.values(logGroups)) {
+      this.instance.node.addDependency(group);
+    }
+    this.grantMonitoring(stack);
+    // The literal port, not the instance's endpoint port attribute: rule checkers cannot judge a value known
+    // only at deploy time.
+    this.connections = new ec2.Connections({
+      securityGroups: [this.securityGroup],
+      defaultPort: ec2.Port.tcp(port),
+    });
+
+    // The rotation function runs inside the VPC, reaches the database through its own security group and
+    // generates passwords from the same alphabet as the first one.
+    const functionName = `${identifier}-rotation`;
+    logGroups.rotation = new logs.LogGroup(this, 'RotationLogGroup', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: logRetention,
+      encryptionKey: logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.logGroups = logGroups;
+    const attached = this.instance.secret ?? secret;
+    this.secret = attached;
+    this.rotation = new secretsmanager.RotationSchedule(this, 'Rotation', {
+      secret: attached,
+      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
+        functionName,
+        vpc: props.vpc,
+        vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        securityGroups: [this.rotationSecurityGroup],
+        excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
+      }),
+      automaticallyAfter: rotationInterval,
+    });
+    this.rotation.node.addDependency(logGroups.rotation);
+    this.connections.allowDefaultPortFrom(this.rotationSecurityGroup, 'Password rotation');
+  }
+
+  /** Lets `peer` (for example the app's tasks) connect to the database port, and nothing else. */
+  public allowConnectionsFrom(peer: ec2.IConnectable, description: string): void {
+    this.connections.allowDefaultPortFrom(peer, description);
+  }
+
+  private grantMonitoring(stack: Stack): void {
+    const logGroupArn = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: 'RDSOSMetrics',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.monitoringRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'CreateMetricsLogGroup',
+        actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:DescribeLogStreams'],
+        resources: [logGroupArn],
+      }),
+    );
+    this.monitoringRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteThisInstanceMetrics',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:GetLogEvents'],
+        resources: [`${logGroupArn}:log-stream:${this.instance.instanceResourceId}`],
+      }),
+    );
+  }
+}
+
+/** Problems with the backup and maintenance windows: format, length, overlap. */
+function windowProblems(backupWindow: string, maintenanceWindow: string): string[] {
+  const problems: string[] = [];
+  if (Token.isUnresolved(backupWindow) || Token.isUnresolved(maintenanceWindow)) {
+    return problems;
+  }
+  const daily = parseDailyWindow(backupWindow);
+  const weekly = parseWeeklyWindow(maintenanceWindow);
+  if (!daily || daily.length < 30) {
+    problems.push(
+      `\`preferredBackupWindow\` must be a UTC window 'hh:mm-hh:mm' of at least 30 minutes, got '${backupWindow}'`,
+    );
+  }
+  if (!weekly || weekly.length < 30) {
+    problems.push(
+      `\`preferredMaintenanceWindow\` must be a UTC window 'ddd:hh:mm-ddd:hh:mm' of at least 30 minutes, got '${maintenanceWindow}'`,
+    );
+  }
+  if (daily && weekly && windowsOverlap(daily, weekly)) {
+    problems.push(
+      `\`preferredMaintenanceWindow\` '${maintenanceWindow}' overlaps \`preferredBackupWindow\` '${backupWindow}': the windows must not overlap`,
+    );
+  }
+  return problems;
+}
+
+function defaultIdentifier(stackName: string): string {
+  const base = stackName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 41)
+    .replace(/-+$/, '');
+  return `${/^[a-z]/.test(base) ? base : `db-${base}`}-database`.replace(/--+/g, '-');
+}
+
+function describeSubnets(vpc: ec2.IVpc, subnets: ec2.ISubnet[]): string {
+  if (subnets.length === 0) {
+    return 'none';
+  }
+  return subnets
+    .map((s) => `${vpc.publicSubnets.includes(s) ? 'public' : 'private'} ${Names.nodeUniqueId(s.node)}`)
+    .join(', ');
+}
+
+function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

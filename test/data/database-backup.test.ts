@@ -1,0 +1,384 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import {
+  AwsSolutionsChecks,
+  HIPAASecurityChecks,
+  NagPack,
+  NIST80053R5Checks,
+  PCIDSS321Checks,
+} from 'cdk-nag';
+import {
+  AlertTopic,
+  DatabaseBackup,
+  DatabaseBackupProps,
+  DatabaseEvents,
+  recordedAcknowledgements,
+  SchedulingChecklistChecks,
+  SchedulingDatabase,
+  SchedulingNetwork,
+} from '../../lib';
+import { testStack } from '../support/app';
+
+const COPY_VAULT = 'arn:aws:backup:eu-central-1:222222222222:backup-vault:scheduling-copy';
+
+function build(props: Partial<DatabaseBackupProps> = {}): { stack: Stack; backup: DatabaseBackup } {
+  const stack = testStack();
+  const network = new SchedulingNetwork(stack, 'Network');
+  const database = new SchedulingDatabase(stack, 'Database', {
+    vpc: network.vpc,
+    vpcSubnets: network.dataSubnets,
+    rotationSubnets: network.appSubnets,
+  });
+  const alerts = new AlertTopic(stack, 'Alerts');
+  const backup = new DatabaseBackup(stack, 'Backup', {
+    instance: database.instance,
+    alertTopic: alerts.topic,
+    restoreSubnetGroup: database.subnetGroup,
+    vpc: network.vpc,
+    ...props,
+  });
+  new DatabaseEvents(stack, 'DatabaseEvents', { instance: database.instance, topic: alerts.topic });
+  return { stack, backup };
+}
+
+function only(template: Template, type: string): [string, any] {
+  const found = Object.entries(template.findResources(type));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+describe('DatabaseBackup', () => {
+  let stack: Stack;
+  let backup: DatabaseBackup;
+  let template: Template;
+  let vaultId: string;
+  let vault: any;
+  let instanceId: string;
+  let roleId: string;
+  let rules: any[];
+
+  beforeAll(() => {
+    ({ stack, backup } = build());
+    template = Template.fromStack(stack);
+    [vaultId, vault] = only(template, 'AWS::Backup::BackupVault');
+    [instanceId] = only(template, 'AWS::RDS::DBInstance');
+    [roleId] = Object.entries(
+      template.findResources('AWS::IAM::Role', {
+        Properties: {
+          AssumeRolePolicyDocument: Match.objectLike({
+            Statement: [Match.objectLike({ Principal: { Service: 'backup.amazonaws.com' } })],
+          }),
+        },
+      }),
+    )[0];
+    rules = only(template, 'AWS::Backup::BackupPlan')[1].Properties.BackupPlan.BackupPlanRule;
+  });
+
+  describe('vault (checklist C6)', () => {
+    test('is encrypted with its own key, which rotates and is retained', () => {
+      const keys = template.findResources('AWS::KMS::Key', {
+        Properties: { Description: Match.stringLikeRegexp('backup vault') },
+      });
+      const [keyId] = Object.keys(keys);
+      expect(Object.keys(keys)).toHaveLength(1);
+      expect(vault.Properties.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      template.hasResource('AWS::KMS::Key', {
+        Properties: Match.objectLike({
+          Description: Match.stringLikeRegexp('backup vault'),
+          EnableKeyRotation: true,
+        }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      // Not the database's key: losing or disabling one does not take both copies.
+      expect(JSON.stringify(vault.Properties.EncryptionKeyArn)).not.toContain('DatabaseKey');
+    });
+
+    test('denies deleting recovery points and shortening their lifecycle, to everyone', () => {
+      expect(vault.Properties.AccessPolicy.Statement).toEqual([
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+          Resource: '*',
+        },
+      ]);
+    });
+
+    test('is retained when the stack is deleted or the vault replaced', () => {
+      expect([vault.DeletionPolicy, vault.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    });
+
+    test('is not locked unless asked', () => {
+      expect(vault.Properties.LockConfiguration).toBeUndefined();
+    });
+
+    test('exposes the vault, its key, the plan and the selection', () => {
+      expect(backup.vault.backupVaultName).toBeDefined();
+      expect(backup.vaultKey.keyArn).toBeDefined();
+      expect(backup.plan.backupPlanId).toBeDefined();
+      expect(backup.selection.selectionId).toBeDefined();
+    });
+  });
+
+  describe('plan (checklist C6)', () => {
+    test('keeps daily recovery points 35 days and weekly ones 13 weeks, in the vault', () => {
+      expect(rules).toEqual([
+        expect.objectContaining({
+          RuleName: 'Daily',
+          ScheduleExpression: 'cron(0 3 * * ? *)',
+          Lifecycle: { DeleteAfterDays: 35 },
+          TargetBackupVault: { 'Fn::GetAtt': [vaultId, 'BackupVaultName'] },
+        }),
+        expect.objectContaining({
+          RuleName: 'Weekly',
+          ScheduleExpression: 'cron(0 3 ? * SUN *)',
+          Lifecycle: { DeleteAfterDays: 91 },
+          TargetBackupVault: { 'Fn::GetAtt': [vaultId, 'BackupVaultName'] },
+        }),
+      ]);
+    });
+
+    test('starts after the RDS backup window (02:00-03:00) and copies nothing by default', () => {
+      for (const rule of rules) {
+        expect(rule.StartWindowMinutes).toBe(60);
+        expect(rule.CompletionWindowMinutes).toBe(480);
+        expect(rule.CopyActions).toBeUndefined();
+      }
+    });
+
+    test('has a name of its own', () => {
+      const plan = only(template, 'AWS::Backup::BackupPlan')[1];
+      expect(plan.Properties.BackupPlan.BackupPlanName).toMatch(/^TestBackup[0-9A-F]{8}$/);
+    });
+
+    test('selects the database, with the backup role', () => {
+      template.hasResourceProperties('AWS::Backup::BackupSelection', {
+        BackupSelection: {
+          SelectionName: 'Database',
+          IamRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+          Resources: [
+            {
+              'Fn::Join': ['', ['arn:aws:rds:eu-west-1:111111111111:db:', { Ref: instanceId }]],
+            },
+          ],
+        },
+      });
+    });
+
+    test('the role may back up and restore, and only AWS Backup may assume it', () => {
+      const role = template.findResources('AWS::IAM::Role')[roleId];
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain(
+        'AWSBackupServiceRolePolicyForBackup',
+      );
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain(
+        'AWSBackupServiceRolePolicyForRestores',
+      );
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toHaveLength(1);
+    });
+
+    test('dailyRetention and weeklyRetention set the lifecycles', () => {
+      const t = Template.fromStack(
+        build({ dailyRetention: Duration.days(14), weeklyRetention: Duration.days(365) }).stack,
+      );
+      const planRules = only(t, 'AWS::Backup::BackupPlan')[1].Properties.BackupPlan.BackupPlanRule;
+      expect(planRules.map((r: any) => r.Lifecycle.DeleteAfterDays)).toEqual([14, 365]);
+    });
+  });
+
+  describe('restore testing (checklist C6)', () => {
+    test('restores the latest snapshot of the week every Saturday', () => {
+      template.hasResourceProperties('AWS::Backup::RestoreTestingPlan', {
+        ScheduleExpression: 'cron(0 6 ? * SAT *)',
+        StartWindowHours: 8,
+        RecoveryPointSelection: {
+          Algorithm: 'LATEST_WITHIN_WINDOW',
+          IncludeVaults: [{ 'Fn::GetAtt': [vaultId, 'BackupVaultArn'] }],
+          RecoveryPointTypes: ['SNAPSHOT'],
+          SelectionWindowDays: 7,
+        },
+      });
+    });
+
+    test('restores the database into its isolated subnets, single-AZ, private, behind a group that lets nothing in', () => {
+      const [planId] = only(template, 'AWS::Backup::RestoreTestingPlan');
+      const [, selection] = only(template, 'AWS::Backup::RestoreTestingSelection');
+      const [subnetGroupId] = only(template, 'AWS::RDS::DBSubnetGroup');
+      const [groupId] = Object.keys(
+        template.findResources('AWS::EC2::SecurityGroup', {
+          Properties: { GroupDescription: Match.stringLikeRegexp('^Restore tests') },
+        }),
+      );
+      expect(selection.Properties).toEqual({
+        RestoreTestingPlanName: { Ref: planId },
+        RestoreTestingSelectionName: 'Database',
+        ProtectedResourceType: 'RDS',
+        ProtectedResourceArns: [
+          {
+            'Fn::Join': ['', ['arn:aws:rds:eu-west-1:111111111111:db:', { Ref: instanceId }]],
+          },
+        ],
+        IamRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+        ValidationWindowHours: 4,
+        RestoreMetadataOverrides: {
+          multiaz: 'false',
+          publiclyaccessible: 'false',
+          dbsubnetgroupname: { Ref: subnetGroupId },
+          vpcsecuritygroupids: { 'Fn::Join': ['', ['["', { 'Fn::GetAtt': [groupId, 'GroupId'] }, '"]']] },
+        },
+      });
+      const group = template.findResources('AWS::EC2::SecurityGroup')[groupId];
+      expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+      expect(group.Properties.SecurityGroupEgress).toEqual([
+        expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' }),
+      ]);
+    });
+
+    test('restoreTesting: false leaves restore tests out', () => {
+      const off = build({ restoreTesting: false });
+      const t = Template.fromStack(off.stack);
+      t.resourceCountIs('AWS::Backup::RestoreTestingPlan', 0);
+      t.resourceCountIs('AWS::Backup::RestoreTestingSelection', 0);
+      expect(off.backup.restoreTestingPlan).toBeUndefined();
+    });
+  });
+
+  describe('failure alerts', () => {
+    test('failed, aborted or expired backup and copy jobs, failed restores and failed validations go to the alert topic', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        State: 'ENABLED',
+        EventPattern: {
+          source: ['aws.backup'],
+          'detail-type': ['Backup Job State Change', 'Copy Job State Change', 'Restore Job State Change'],
+          detail: {
+            $or: [
+              { state: ['FAILED', 'ABORTED', 'EXPIRED'] },
+              { status: ['FAILED', 'ABORTED'] },
+              { validationStatus: ['FAILED', 'TIMED_OUT'] },
+            ],
+          },
+        },
+        Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Alerts') } })],
+      });
+    });
+  });
+
+  describe('lock and copy', () => {
+    let locked: Template;
+
+    beforeAll(() => {
+      locked = Template.fromStack(
+        build({ vaultLockMinRetention: Duration.days(30), copyToVaultArn: COPY_VAULT }).stack,
+      );
+    });
+
+    test('vaultLockMinRetention locks the vault after a 3-day grace period', () => {
+      locked.hasResourceProperties('AWS::Backup::BackupVault', {
+        LockConfiguration: { MinRetentionDays: 30, ChangeableForDays: 3 },
+      });
+    });
+
+    test('copyToVaultArn copies every recovery point, with the same retention', () => {
+      const planRules = only(locked, 'AWS::Backup::BackupPlan')[1].Properties.BackupPlan.BackupPlanRule;
+      expect(planRules.map((r: any) => r.CopyActions)).toEqual([
+        [{ DestinationBackupVaultArn: COPY_VAULT, Lifecycle: { DeleteAfterDays: 35 } }],
+        [{ DestinationBackupVaultArn: COPY_VAULT, Lifecycle: { DeleteAfterDays: 91 } }],
+      ]);
+    });
+  });
+
+  describe('RDS events', () => {
+    test('failure, failover, low storage and maintenance events of the instance go to the alert topic', () => {
+      template.hasResourceProperties('AWS::RDS::EventSubscription', {
+        Enabled: true,
+        SourceType: 'db-instance',
+        SourceIds: [{ Ref: instanceId }],
+        EventCategories: ['failure', 'failover', 'low storage', 'maintenance'],
+        SnsTopicArn: { Ref: Match.stringLikeRegexp('^Alerts') },
+      });
+    });
+
+    test('the topic lets RDS publish, for this account only', () => {
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'AllowRdsEvents',
+              Effect: 'Allow',
+              Principal: { Service: 'events.rds.amazonaws.com' },
+              Action: 'sns:Publish',
+              Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    test("RDS may use the topic's key", () => {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'AllowAlarmAndEventPublishers',
+              Principal: { Service: Match.arrayWith(['events.rds.amazonaws.com']) },
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('compliance', () => {
+    test.each<[string, () => NagPack]>([
+      ['HIPAA Security', () => new HIPAASecurityChecks()],
+      ['NIST 800-53 R5', () => new NIST80053R5Checks()],
+      ['PCI DSS 3.2.1', () => new PCIDSS321Checks()],
+      ['SchedulingChecklist', () => new SchedulingChecklistChecks()],
+    ])('with the backup, the %s pack finds nothing on the database tier', (_name, pack) => {
+      const report = pack().validateScope(stack);
+      expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+    });
+
+    test('the AwsSolutions pack finds nothing unacknowledged; on the data tier only the backup role is acknowledged', () => {
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+      const paths = recordedAcknowledgements(stack)
+        .map((a) => a.constructPath)
+        .filter((path) => /^Test\/(Database|Backup|DatabaseEvents)\//.test(path));
+      expect([...new Set(paths)]).toEqual(['Test/Backup/Role']);
+    });
+  });
+
+  describe('validation', () => {
+    test.each([1, 6])('throws when dailyRetention is %i days', (days) => {
+      expect(() => build({ dailyRetention: Duration.days(days) })).toThrow(
+        new RegExp(`\`dailyRetention\` must be an integer between 7 and 3650 days, got ${days}`),
+      );
+    });
+
+    test('throws when weeklyRetention is shorter than two weeks', () => {
+      expect(() => build({ weeklyRetention: Duration.days(10) })).toThrow(
+        /`weeklyRetention` must be an integer between 14 and 36500 days, got 10/,
+      );
+    });
+
+    test('throws when weeklyRetention is shorter than dailyRetention', () => {
+      expect(() => build({ dailyRetention: Duration.days(60), weeklyRetention: Duration.days(30) })).toThrow(
+        /`weeklyRetention` \(30 days\) must be at least `dailyRetention` \(60 days\)/,
+      );
+    });
+
+    test('throws when copyToVaultArn is not a backup vault ARN', () => {
+      expect(() => build({ copyToVaultArn: 'arn:aws:s3:::my-bucket' })).toThrow(
+        /`copyToVaultArn` must be a backup vault ARN like arn:aws:backup:.*, got 'arn:aws:s3:::my-bucket'/,
+      );
+    });
+
+    test('throws when the vault lock would outlast the daily retention', () => {
+      expect(() => build({ vaultLockMinRetention: Duration.days(90) })).toThrow(
+        /`vaultLockMinRetention` \(90 days\) must not exceed `dailyRetention` \(35 days\)/,
+      );
+    });
+  });
+});
