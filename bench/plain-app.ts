@@ -270,7 +270,8 @@ class PlainSchedulingStack extends Stack {
       target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(alb)),
     });
 
-    const alerts = new sns.Topic(this, 'Alerts');
+    // The certificate check reports to the same topic as the alarms.
+    const alerts = topic;
     const check = new nodejs.NodejsFunction(this, 'CertificateCheck', {
       entry: path.join(__dirname, 'plain-certificate-check.ts'),
       runtime: lambda.Runtime.NODEJS_24_X,
