@@ -5,7 +5,7 @@
  * access denial.
  */
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { LocalServer } from './local-server';
 
 /** A certificate as ACM's JSON carries it (dates in epoch seconds). */
 export type AcmCertificate = Record<string, unknown> & { CertificateArn: string; DomainName: string };
@@ -58,28 +58,9 @@ export function inDays(days: number): number {
 
 const DEFAULT_KEY_TYPES = ['RSA_1024', 'RSA_2048'];
 
-export class AcmServer {
+export class AcmServer extends LocalServer {
   public scenario: AcmScenario = { certificates: [] };
   public readonly requests: AcmRequest[] = [];
-  private server?: http.Server;
-
-  /** `http://127.0.0.1:<port>`, once started. */
-  public get endpoint(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
-  }
-
-  public async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.answer(req, Buffer.concat(chunks).toString('utf8'), res));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-  }
-
-  public async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
 
   /** Sets the next scenario and forgets the requests seen so far. */
   public use(scenario: AcmScenario): void {
@@ -87,7 +68,7 @@ export class AcmServer {
     this.requests.length = 0;
   }
 
-  private answer(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+  protected answer(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.replace(/^CertificateManager\./, '');
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};

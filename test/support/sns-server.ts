@@ -3,7 +3,7 @@
  * XML answers and XML errors), so the real `@aws-sdk/client-sns` client can be tested end to end.
  */
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { LocalServer } from './local-server';
 
 /** A message the server accepted, as SNS would have received it. */
 export interface PublishedMessage {
@@ -22,30 +22,11 @@ export interface SnsScenario {
   throttle?: number;
 }
 
-export class SnsServer {
+export class SnsServer extends LocalServer {
   public scenario: SnsScenario = {};
   public readonly published: PublishedMessage[] = [];
   /** Every request's Action, in order, including refused ones. */
   public readonly actions: string[] = [];
-  private server?: http.Server;
-
-  /** `http://127.0.0.1:<port>`, once started. */
-  public get endpoint(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
-  }
-
-  public async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.answer(req, Buffer.concat(chunks).toString('utf8'), res));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-  }
-
-  public async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
 
   /** Sets the next scenario and forgets what was received so far. */
   public use(scenario: SnsScenario): void {
@@ -54,7 +35,7 @@ export class SnsServer {
     this.actions.length = 0;
   }
 
-  private answer(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+  protected answer(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
     const form = new URLSearchParams(raw);
     const action = form.get('Action') ?? '';
     this.actions.push(action);
