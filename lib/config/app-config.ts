@@ -562,8 +562,7 @@ function convert(kind: Kind, value: unknown): unknown {
       return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
     }
     case 'number': {
-      const n =
-        typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+      const n = typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
       return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
     }
     case 'boolean':

@@ -96,4 +96,8 @@ export const AURORA_POSTGRES_LOG_EXPORTS: readonly string[] = ['postgresql'];
 /** Event categories of the cluster that go to the alert topic (Aurora storage grows by itself). */
 export const CLUSTER_EVENT_CATEGORIES: readonly string[] = ['failure', 'failover', 'maintenance'];
 /** Event categories of the cluster's instances that go to the alert topic. */
-export const CLUSTER_INSTANCE_EVENT_CATEGORIES: readonly string[] = ['failure', 'availability', 'maintenance'];
+export const CLUSTER_INSTANCE_EVENT_CATEGORIES: readonly string[] = [
+  'failure',
+  'availability',
+  'maintenance',
+];

@@ -75,8 +75,9 @@ export class DatabaseEvents extends Construct {
       snsTopicArn: props.topic.topicArn,
       sourceType: cluster ? 'db-cluster' : 'db-instance',
       sourceIds: [cluster ? cluster.clusterIdentifier : props.instance!.instanceIdentifier],
-      eventCategories:
-        props.eventCategories ?? [...(cluster ? CLUSTER_EVENT_CATEGORIES : DATABASE_EVENT_CATEGORIES)],
+      eventCategories: props.eventCategories ?? [
+        ...(cluster ? CLUSTER_EVENT_CATEGORIES : DATABASE_EVENT_CATEGORIES),
+      ],
       enabled: true,
     });
     if (cluster) {

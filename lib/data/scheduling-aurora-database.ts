@@ -7,6 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LogEncryptionKey } from '../audit/log-encryption-key';
+import { acknowledge } from '../compliance/acknowledgements';
 import { DEFAULT_LOG_RETENTION } from '../private/defaults';
 import { defaultIdentifier, describeSubnets, windowProblems } from '../private/database-checks';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
@@ -392,8 +393,12 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
       description: 'Writes the enhanced monitoring metrics of the scheduling database',
     });
 
-    // Writer and reader in two different zones of the subnet group: a zone outage fails over to the reader.
-    const zones = selected.availabilityZones;
+    // Writer and reader in the zones of two different subnets of the group: a zone outage fails over to the
+    // reader. The zone is read from the subnet itself, so it always is one the subnet group covers.
+    const zones = placed.map((subnet) => {
+      const cfn = subnet.node.defaultChild;
+      return cfn instanceof ec2.CfnSubnet ? cfn.attrAvailabilityZone : subnet.availabilityZone;
+    });
     const instance = (name: string, zone: string | undefined, reader: boolean) =>
       rds.ClusterInstance.serverlessV2(name, {
         availabilityZone: zone,
@@ -401,6 +406,9 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
         autoMinorVersionUpgrade: true,
         allowMajorVersionUpgrade: false,
         caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+        enablePerformanceInsights: true,
+        performanceInsightEncryptionKey: this.encryptionKey,
+        performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
         // The reader scales with the writer, so a failover lands on an instance of the same size.
         scaleWithWriter: reader ? true : undefined,
       });
@@ -439,6 +447,9 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
       this.cluster.node.addDependency(group);
     }
     this.grantMonitoring(stack);
+    for (const clusterInstance of this.clusterInstances()) {
+      acknowledge(clusterInstance, 'auroraClusterInstance');
+    }
     this.hostname = this.cluster.clusterEndpoint.hostname;
     this.connections = new ec2.Connections({
       securityGroups: [this.securityGroup],
@@ -480,6 +491,10 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
     return this.parameterGroup.bindToCluster({}).parameterGroupName;
   }
 
+  private clusterInstances(): rds.CfnDBInstance[] {
+    return this.cluster.node.findAll().filter((c): c is rds.CfnDBInstance => c instanceof rds.CfnDBInstance);
+  }
+
   private grantMonitoring(stack: Stack): void {
     const logGroupArn = stack.formatArn({
       service: 'logs',
@@ -495,9 +510,7 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
       }),
     );
     // Each instance writes to its own stream, named by its resource id: no wildcard.
-    const instances = this.cluster.node
-      .findAll()
-      .filter((c): c is rds.CfnDBInstance => c instanceof rds.CfnDBInstance);
+    const instances = this.clusterInstances();
     this.monitoringRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'WriteThisClusterMetrics',
