@@ -199,6 +199,9 @@ export class DatabaseBackup extends Construct {
     });
     acknowledge(this.role, 'backupServiceRole');
     this.selection = this.plan.addSelection('Database', {
+      // A name of its own for a cluster, so moving a deployment between engines replaces the selection
+      // instead of colliding with the old one's name.
+      backupSelectionName: props.cluster ? 'DatabaseCluster' : undefined,
       resources: [
         props.cluster
           ? backup.BackupResource.fromRdsDatabaseCluster(props.cluster)
@@ -240,7 +243,7 @@ export class DatabaseBackup extends Construct {
       }
       this.restoreTestingSelection = new backup.CfnRestoreTestingSelection(this, 'RestoreTestingSelection', {
         restoreTestingPlanName: this.restoreTestingPlan.ref,
-        restoreTestingSelectionName: 'Database',
+        restoreTestingSelectionName: props.cluster ? 'DatabaseCluster' : 'Database',
         protectedResourceType: props.cluster ? 'Aurora' : 'RDS',
         protectedResourceArns: [props.cluster ? props.cluster.clusterArn : props.instance!.instanceArn],
         iamRoleArn: this.role.roleArn,

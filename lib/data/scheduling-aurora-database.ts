@@ -340,8 +340,10 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
     const engine = rds.DatabaseClusterEngine.auroraPostgres({
       version: rds.AuroraPostgresEngineVersion.of(engineVersion, major),
     });
-    // The same hardened values as the instance's group, as a cluster parameter group.
-    this.parameterGroup = new DatabaseParameters(this, 'Parameters', {
+    // The same hardened values as the instance's group, as a cluster parameter group. Its id differs from the
+    // instance group's, so a stack moved from one engine to the other never asks CloudFormation to change a
+    // resource's type.
+    this.parameterGroup = new DatabaseParameters(this, 'ClusterParameters', {
       engine,
       parameters: props.parameters,
     }).parameterGroup;

@@ -86,7 +86,9 @@ describe('SchedulingAuroraDatabase', () => {
           .map((o) => o.status);
       expect(status('C4-DatabaseMinorVersionUpgrades', 'Cluster/Writer/Resource')).toEqual(['compliant']);
       expect(status('C4-DatabaseMinorVersionUpgrades', 'Cluster/Reader/Resource')).toEqual(['compliant']);
-      expect(status('C1-PostgresForceTls', 'Database/Parameters/Resource/Resource')).toEqual(['compliant']);
+      expect(status('C1-PostgresForceTls', 'Database/ClusterParameters/Resource/Resource')).toEqual([
+        'compliant',
+      ]);
       expect(status('C3-DatabaseNotPublic', 'Cluster/Reader/Resource')).toEqual(['compliant']);
       expect(status('C3-DatabaseIngressFromSecurityGroups', 'Database/SecurityGroup/Resource')).toEqual([
         'compliant',
@@ -132,7 +134,7 @@ describe('SchedulingAuroraDatabase', () => {
         PerformanceInsightsKmsKeyId: { 'Fn::GetAtt': ['DatabaseKey5E5D9547', 'Arn'] },
         DBSubnetGroupName: { Ref: 'DatabaseSubnetGroup7D60F180' },
         VpcSecurityGroupIds: [{ 'Fn::GetAtt': ['DatabaseSecurityGroup5C91FDCB', 'GroupId'] }],
-        DBClusterParameterGroupName: { Ref: 'DatabaseParametersCABE9817' },
+        DBClusterParameterGroupName: { Ref: 'DatabaseClusterParameters0DFE1DFD' },
       });
     });
 
@@ -210,6 +212,46 @@ describe('SchedulingAuroraDatabase', () => {
       expect(JSON.stringify(write.Resource)).toContain('DatabaseClusterWriterD43085C6');
       expect(JSON.stringify(write.Resource)).toContain('DatabaseClusterReader78FE9854');
       expect(JSON.stringify(write.Resource)).not.toContain('*');
+    });
+  });
+
+  describe('moving a deployed stack from the instance to Aurora', () => {
+    let instanceTemplate: Template;
+
+    beforeAll(() => {
+      instanceTemplate = Template.fromStack(defaultStack());
+    });
+
+    test('no logical id changes its resource type (CloudFormation refuses that)', () => {
+      const before = instanceTemplate.toJSON().Resources as Record<string, { Type: string }>;
+      const after = template.toJSON().Resources as Record<string, { Type: string }>;
+      const changed = Object.keys(after)
+        .filter((id) => before[id] && before[id].Type !== after[id].Type)
+        .map((id) => `${id}: ${before[id].Type} -> ${after[id].Type}`);
+      expect(changed).toEqual([]);
+    });
+
+    test('the key, the admin secret, the security group and the subnet group stay the same resources', () => {
+      for (const id of [
+        'DatabaseKey5E5D9547',
+        'DatabaseSecret3B817195',
+        'DatabaseSecurityGroup5C91FDCB',
+        'DatabaseSubnetGroup7D60F180',
+      ]) {
+        expect([id, Object.keys(instanceTemplate.toJSON().Resources).includes(id)]).toEqual([id, true]);
+        expect([id, Object.keys(template.toJSON().Resources).includes(id)]).toEqual([id, true]);
+      }
+    });
+
+    test('the backup and restore testing selections take names of their own, so their replacement cannot collide', () => {
+      const names = (t: Template) => [
+        Object.values(t.findResources('AWS::Backup::BackupSelection'))[0].Properties.BackupSelection
+          .SelectionName,
+        Object.values(t.findResources('AWS::Backup::RestoreTestingSelection'))[0].Properties
+          .RestoreTestingSelectionName,
+      ];
+      expect(names(instanceTemplate)).toEqual(['Database', 'Database']);
+      expect(names(template)).toEqual(['DatabaseCluster', 'DatabaseCluster']);
     });
   });
 
@@ -307,7 +349,7 @@ describe('SchedulingAuroraDatabase', () => {
       );
       const database = rules.find((r) => r.includes('ModifyDBCluster'));
       expect(database).toBeDefined();
-      expect(database).toContain('DatabaseParametersCABE9817');
+      expect(database).toContain('DatabaseClusterParameters0DFE1DFD');
       expect(database).toContain('DatabaseCluster5B53A178');
     });
 
