@@ -404,6 +404,8 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
     const instance = (name: string, zone: string | undefined, reader: boolean) =>
       rds.ClusterInstance.serverlessV2(name, {
         availabilityZone: zone,
+        // Without a window of its own, RDS would pick one at random, which may overlap the backup window.
+        preferredMaintenanceWindow: maintenanceWindow,
         publiclyAccessible: false,
         autoMinorVersionUpgrade: true,
         allowMajorVersionUpgrade: false,
@@ -420,6 +422,8 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
       clusterIdentifier: identifier,
       writer: instance('Writer', zones[0], false),
       readers: multiAz ? [instance('Reader', zones[1], true)] : [],
+      // One instance at a time, so a change to the instances never takes both down together.
+      instanceUpdateBehaviour: rds.InstanceUpdateBehaviour.ROLLING,
       serverlessV2MinCapacity: minCapacity,
       serverlessV2MaxCapacity: maxCapacity,
       vpc: props.vpc,

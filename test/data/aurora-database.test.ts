@@ -2,6 +2,7 @@
 import { App, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   addCompliancePacks,
@@ -185,6 +186,7 @@ describe('SchedulingAuroraDatabase', () => {
           AutoMinorVersionUpgrade: true,
           AllowMajorVersionUpgrade: false,
           CACertificateIdentifier: 'rds-ca-rsa2048-g1',
+          PreferredMaintenanceWindow: 'sun:04:00-sun:05:00',
           MonitoringInterval: 60,
           MonitoringRoleArn: { 'Fn::GetAtt': ['DatabaseMonitoringRole576991DA', 'Arn'] },
           EnablePerformanceInsights: true,
@@ -201,6 +203,10 @@ describe('SchedulingAuroraDatabase', () => {
         'Fn::GetAtt': ['NetworkVpcDataSubnet2Subnet1DE78234', 'AvailabilityZone'],
       });
       expect(reader.Properties.PromotionTier).toBe(1);
+    });
+
+    test('are updated one after the other, never both at once', () => {
+      expect(reader.DependsOn).toContain('DatabaseClusterWriterD43085C6');
     });
 
     test('enhanced monitoring may write only the two instances own streams', () => {
@@ -466,6 +472,23 @@ describe('SchedulingAuroraDatabase', () => {
       expect(() => new DatabaseEvents(stack, 'Events', { topic })).toThrow(
         /exactly one of `instance` and `cluster` must be given, got neither/,
       );
+      const database = new SchedulingAuroraDatabase(stack, 'Database', {
+        vpc: new ec2.Vpc(stack, 'Vpc', {
+          maxAzs: 2,
+          natGateways: 0,
+          subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+        }),
+        rotationSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      });
+      const instance = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Other', {
+        instanceIdentifier: 'other',
+        instanceEndpointAddress: 'other.example.com',
+        port: 5438,
+        securityGroups: [],
+      });
+      expect(
+        () => new DatabaseBackup(stack, 'Both', { instance, cluster: database.cluster, alertTopic: topic }),
+      ).toThrow(/exactly one of `instance` and `cluster` must be given, got both/);
     });
   });
 
