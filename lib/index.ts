@@ -31,6 +31,8 @@ export * from './audit/security-dashboard';
 export * from './data/database-defaults';
 export * from './data/database-parameters';
 export * from './data/scheduling-database';
+export * from './data/scheduling-database-interface';
+export * from './data/scheduling-aurora-database';
 export * from './data/database-backup';
 export * from './data/database-events';
 export * from './data/restart-on-rotation';

@@ -22,7 +22,9 @@ import { SecurityDashboard } from './audit/security-dashboard';
 import { DatabaseBackup } from './data/database-backup';
 import { DatabaseEvents } from './data/database-events';
 import { RestartOnRotation } from './data/restart-on-rotation';
+import { SchedulingAuroraDatabase } from './data/scheduling-aurora-database';
 import { SchedulingDatabase } from './data/scheduling-database';
+import { DatabaseEngine, ISchedulingDatabase } from './data/scheduling-database-interface';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
 import { SchedulingNetwork } from './network/scheduling-network';
@@ -135,8 +137,21 @@ export interface SecureSchedulingStackProps extends StackProps {
    * @default 45
    */
   readonly certificateExpiryEventsDays?: number;
-  /** PostgreSQL major version of the database. @default '17' */
+  /**
+   * What runs the database: one RDS for PostgreSQL instance, or (opt-in, priced per ACU-hour) an Aurora
+   * PostgreSQL Serverless v2 cluster with the same security settings.
+   * @default DatabaseEngine.POSTGRES
+   */
+  readonly databaseEngine?: DatabaseEngine;
+  /**
+   * PostgreSQL major version of the instance (e.g. '17'), or Aurora PostgreSQL version 'major.minor' of the
+   * cluster (e.g. '17.5'). @default - '17', or '17.5' for Aurora
+   */
   readonly databaseEngineVersion?: string;
+  /** Least Serverless v2 capacity of each Aurora instance, in ACUs (Aurora only). @default 0.5 */
+  readonly databaseMinCapacity?: number;
+  /** Most Serverless v2 capacity of each Aurora instance, in ACUs (Aurora only). @default 4 */
+  readonly databaseMaxCapacity?: number;
   /** Instance class of the database. @default db.t4g.medium */
   readonly databaseInstanceType?: ec2.InstanceType;
   /** A standby database in a second zone (turning it off is reported by the packs). @default true */
@@ -192,10 +207,12 @@ export class SecureSchedulingStack extends Stack {
    * `securityDashboard.addDatabase(instance)`.
    */
   public readonly securityDashboard: SecurityDashboard;
-  /** The PostgreSQL database of the app. */
-  public readonly database: SchedulingDatabase;
-  /** The database's RDS instance (for change events and dashboards). */
-  public readonly databaseInstance: rds.DatabaseInstance;
+  /** The PostgreSQL database of the app: a `SchedulingDatabase`, or a `SchedulingAuroraDatabase`. */
+  public readonly database: ISchedulingDatabase;
+  /** The database's RDS instance (for change events and dashboards), unless the engine is Aurora. */
+  public readonly databaseInstance?: rds.DatabaseInstance;
+  /** The database's Aurora cluster, when the engine is Aurora. */
+  public readonly databaseCluster?: rds.DatabaseCluster;
   /** The database's security group. */
   public readonly databaseSecurityGroup: ec2.SecurityGroup;
   /** AWS Backup of the database: vault, plan, restore tests, failure alerts. */
@@ -229,6 +246,25 @@ export class SecureSchedulingStack extends Stack {
       props.natGateways === 0 && app === undefined,
       '`natGateways` is 0, so tasks can pull images only from ECR, but the default Cal.com image comes from Docker Hub: pass an `app` whose image is in ECR',
     );
+    const aurora = props.databaseEngine === DatabaseEngine.AURORA_SERVERLESS_V2;
+    const engines = Object.values(DatabaseEngine) as string[];
+    problems.check(
+      props.databaseEngine !== undefined && !engines.includes(props.databaseEngine),
+      `\`databaseEngine\` must be one of ${engines.join(', ')}, got '${props.databaseEngine}'`,
+    );
+    problems.check(
+      aurora && props.databaseInstanceType !== undefined,
+      `\`databaseInstanceType\` must be unset with \`databaseEngine\` '${DatabaseEngine.AURORA_SERVERLESS_V2}': its instances are sized by \`databaseMinCapacity\` and \`databaseMaxCapacity\``,
+    );
+    for (const [name, value] of [
+      ['databaseMinCapacity', props.databaseMinCapacity],
+      ['databaseMaxCapacity', props.databaseMaxCapacity],
+    ] as const) {
+      problems.check(
+        !aurora && value !== undefined,
+        `\`${name}\` applies to \`databaseEngine\` '${DatabaseEngine.AURORA_SERVERLESS_V2}' only, got ${value} with the '${props.databaseEngine ?? DatabaseEngine.POSTGRES}' engine`,
+      );
+    }
     problems.throwIfAny(this);
 
     this.logEncryptionKey = new LogEncryptionKey(this, 'LogKey');
@@ -272,19 +308,43 @@ export class SecureSchedulingStack extends Stack {
       encryptionKey: this.logEncryptionKey.key,
     });
 
-    this.database = new SchedulingDatabase(this, 'Database', {
+    const databaseProps = {
       vpc: this.network.vpc,
       vpcSubnets: this.network.dataSubnets,
       // The rotation function reaches the Secrets Manager API through NAT or the interface endpoint.
       rotationSubnets: this.network.appSubnets,
       engineVersion: props.databaseEngineVersion,
-      instanceType: props.databaseInstanceType,
       multiAz: props.databaseMultiAz,
       backupRetention: props.databaseBackupRetention,
       logRetention,
       logEncryptionKey: this.logEncryptionKey.key,
-    });
-    this.databaseInstance = this.database.instance;
+    };
+    let databaseResource: rds.IDatabaseInstance | rds.IDatabaseCluster;
+    let parameterGroupName: string;
+    if (aurora) {
+      const auroraDatabase = new SchedulingAuroraDatabase(this, 'Database', {
+        ...databaseProps,
+        minCapacity: props.databaseMinCapacity,
+        maxCapacity: props.databaseMaxCapacity,
+      });
+      this.database = auroraDatabase;
+      this.databaseCluster = auroraDatabase.cluster;
+      databaseResource = auroraDatabase.cluster;
+      parameterGroupName = auroraDatabase.parameterGroupName;
+    } else {
+      const instanceDatabase = new SchedulingDatabase(this, 'Database', {
+        ...databaseProps,
+        instanceType: props.databaseInstanceType,
+      });
+      this.database = instanceDatabase;
+      this.databaseInstance = instanceDatabase.instance;
+      databaseResource = instanceDatabase.instance;
+      // Binding again returns the group the instance is already bound to (the same resource).
+      parameterGroupName = instanceDatabase.parameterGroup.bindToInstance({}).parameterGroupName;
+    }
+    const databaseTarget = aurora
+      ? { cluster: databaseResource as rds.IDatabaseCluster }
+      : { instance: databaseResource as rds.IDatabaseInstance };
     this.databaseSecurityGroup = this.database.securityGroup;
 
     this.service = new SchedulingService(this, 'App', {
@@ -300,7 +360,7 @@ export class SecureSchedulingStack extends Stack {
       secrets: props.appSecrets,
       database: {
         secret: this.database.secret,
-        hostname: this.database.instance.dbInstanceEndpointAddress,
+        hostname: this.database.hostname,
         port: this.database.port,
         databaseName: this.database.databaseName,
         connections: this.database,
@@ -375,7 +435,7 @@ export class SecureSchedulingStack extends Stack {
     });
 
     this.backup = new DatabaseBackup(this, 'Backup', {
-      instance: this.database.instance,
+      ...databaseTarget,
       alertTopic: this.alerts.topic,
       dailyRetention: props.dailyBackupRetention,
       weeklyRetention: props.weeklyBackupRetention,
@@ -388,15 +448,13 @@ export class SecureSchedulingStack extends Stack {
     this.backupVault = this.backup.vault;
     this.backupPlan = this.backup.plan;
     this.databaseEvents = new DatabaseEvents(this, 'DatabaseEvents', {
-      instance: this.database.instance,
+      ...databaseTarget,
       topic: this.alerts.topic,
       secret: this.database.secret,
     });
-    // Binding again returns the group the instance is already bound to (the same resource).
-    const parameterGroupName = this.database.parameterGroup.bindToInstance({}).parameterGroupName;
-    this.changeEvents.watchDatabase(this.database.instance, parameterGroupName);
+    this.changeEvents.watchDatabase(databaseResource, parameterGroupName);
     this.changeEvents.watchBackup(this.backupVault, this.backupPlan);
-    this.securityDashboard.addDatabase(this.database.instance);
+    this.securityDashboard.addDatabase(databaseResource);
     this.restartOnRotation = new RestartOnRotation(this, 'RestartOnRotation', {
       secret: this.database.secret,
       service: this.service.service,

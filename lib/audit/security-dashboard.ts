@@ -110,9 +110,37 @@ export class SecurityDashboard extends Construct {
     });
   }
 
-  /** Adds the database's connections and free storage (for the database tier). */
-  public addDatabase(instance: rds.IDatabaseInstance): void {
+  /**
+   * Adds the database's connections and free storage (for the database tier); for an Aurora cluster, its
+   * connections and the capacity its Serverless v2 instances use.
+   */
+  public addDatabase(database: rds.IDatabaseInstance | rds.IDatabaseCluster): void {
     const period = this.period;
+    if ('clusterIdentifier' in database) {
+      const metric = (metricName: string, statistic: string, label: string) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/RDS',
+          metricName,
+          dimensionsMap: { DBClusterIdentifier: database.clusterIdentifier },
+          statistic,
+          period,
+          label,
+        });
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Database: connections',
+          left: [metric('DatabaseConnections', cloudwatch.Stats.MAXIMUM, 'Connections')],
+          width: 12,
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Database: Serverless v2 capacity (ACU)',
+          left: [metric('ServerlessDatabaseCapacity', cloudwatch.Stats.MAXIMUM, 'Capacity (ACU)')],
+          width: 12,
+        }),
+      );
+      return;
+    }
+    const instance = database;
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Database: connections',

@@ -138,6 +138,13 @@ export const ACKNOWLEDGEMENTS = {
         'AWS Backup documents these AWS-managed service-role policies as the permissions of a backup and restore role, and updates them when a service changes what a snapshot, copy or restore needs; a hand-written copy would silently break backups when that happens. The role can be assumed only by backup.amazonaws.com, is used only by this plan and its restore tests, and the vault policy denies deleting recovery points to every principal, this role included.',
     }),
   ),
+  /** The instances (writer, reader) of an Aurora cluster, whose cluster is in the backup plan. */
+  auroraClusterInstance: ['HIPAA.Security', 'NIST.800.53.R5'].map((pack) => ({
+    ruleId: `${pack}-RDSInBackupPlan`,
+    checklist: 'C6' as const,
+    reason:
+      "An Aurora instance holds no data of its own: the scheduling data lives in the cluster's shared storage, and AWS Backup backs up Aurora only as a whole cluster (it has no backup of a single cluster instance). The cluster is selected by the plan, with daily and weekly recovery points in the locked-down vault and weekly restore tests, and the checklist pack's C6-DatabaseInBackupPlan rule proves that selection on the cluster. The rule reads every DB instance as a standalone one.",
+  })),
   /** The role of the state machine that restarts the app tasks after a database password rotation. */
   stateMachineLogDeliveryAndTracing: [
     {

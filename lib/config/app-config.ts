@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { SchedulingApp } from '../app/scheduling-app';
+import { DatabaseEngine } from '../data/scheduling-database-interface';
 import { SecureSchedulingError } from '../errors';
 import { OptionalManagedRuleGroup } from '../ingress/web-firewall';
 import { EMAIL_ADDRESS, HTTPS_URL } from '../private/formats';
@@ -57,7 +58,10 @@ export interface SchedulingConfig {
   readonly existingTrailLogGroupName?: string;
   readonly certificateExpiryAlarmDays?: number;
   readonly certificateExpiryEventsDays?: number;
+  readonly databaseEngine?: string;
   readonly databaseEngineVersion?: string;
+  readonly databaseMinCapacity?: number;
+  readonly databaseMaxCapacity?: number;
   readonly databaseInstanceClass?: string;
   readonly databaseBackupRetentionDays?: number;
   readonly dailyBackupRetentionDays?: number;
@@ -67,7 +71,7 @@ export interface SchedulingConfig {
   readonly restoreTesting?: boolean;
 }
 
-type Kind = 'string' | 'integer' | 'boolean' | 'string-list' | 'integer-list';
+type Kind = 'string' | 'integer' | 'number' | 'boolean' | 'string-list' | 'integer-list';
 
 /** Every setting, its kind and a one-line description (the source of docs/configuration.md's table). */
 export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; description: string }>> = {
@@ -141,7 +145,16 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
     kind: 'integer',
     description: "the account's ACM expiry-events window, in days (an account setting)",
   },
-  databaseEngineVersion: { kind: 'string', description: 'PostgreSQL major version: 14, 15, 16, 17 or 18' },
+  databaseEngine: {
+    kind: 'string',
+    description: "what runs the database: 'postgres' (default) or 'aurora-serverless-v2' (opt-in, priced)",
+  },
+  databaseEngineVersion: {
+    kind: 'string',
+    description: "PostgreSQL major 14 to 18; for Aurora a 'major.minor' such as 17.5",
+  },
+  databaseMinCapacity: { kind: 'number', description: 'Aurora only: least ACUs per instance, 0.5 to 256' },
+  databaseMaxCapacity: { kind: 'number', description: 'Aurora only: most ACUs per instance, 0.5 to 256' },
   databaseInstanceClass: { kind: 'string', description: 'RDS instance class, e.g. db.t4g.medium' },
   databaseBackupRetentionDays: {
     kind: 'integer',
@@ -175,6 +188,9 @@ const SETTING_OF_PROP: Readonly<Record<string, string>> = {
   alarmDaysToExpiry: 'certificateExpiryAlarmDays',
   expiryEventsDaysBeforeExpiry: 'certificateExpiryEventsDays',
   engineVersion: 'databaseEngineVersion',
+  databaseInstanceType: 'databaseInstanceClass',
+  minCapacity: 'databaseMinCapacity',
+  maxCapacity: 'databaseMaxCapacity',
   instanceType: 'databaseInstanceClass',
   backupRetention: 'databaseBackupRetentionDays',
   dailyRetention: 'dailyBackupRetentionDays',
@@ -437,6 +453,15 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
     'an RDS instance class like db.t4g.medium',
   );
 
+  const engines = Object.values(DatabaseEngine) as string[];
+  check(
+    problems,
+    cfg.databaseEngine !== undefined && !engines.includes(cfg.databaseEngine),
+    'databaseEngine',
+    cfg.databaseEngine,
+    `one of ${engines.map((e) => `'${e}'`).join(', ')}`,
+  );
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -482,7 +507,10 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     existingTrailLogGroupName: cfg.existingTrailLogGroupName,
     certificateExpiryAlarmDays: cfg.certificateExpiryAlarmDays,
     certificateExpiryEventsDays: cfg.certificateExpiryEventsDays,
+    databaseEngine: cfg.databaseEngine as DatabaseEngine | undefined,
     databaseEngineVersion: cfg.databaseEngineVersion,
+    databaseMinCapacity: cfg.databaseMinCapacity,
+    databaseMaxCapacity: cfg.databaseMaxCapacity,
     databaseInstanceType:
       cfg.databaseInstanceClass === undefined
         ? undefined
@@ -514,6 +542,8 @@ function describeKind(kind: Kind): string {
       return 'a string';
     case 'integer':
       return 'a whole number';
+    case 'number':
+      return 'a number';
     case 'boolean':
       return 'true or false';
     case 'string-list':
@@ -530,6 +560,10 @@ function convert(kind: Kind, value: unknown): unknown {
     case 'integer': {
       const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
       return typeof n === 'number' && Number.isInteger(n) ? n : undefined;
+    }
+    case 'number': {
+      const n = typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+      return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
     }
     case 'boolean':
       if (typeof value === 'boolean') return value;

@@ -23,8 +23,17 @@ import {
 const BACKUP_VAULT_ARN = /^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_-]{2,50}$/;
 
 export interface DatabaseBackupProps {
-  /** The database to back up and to test restores of. */
-  readonly instance: rds.IDatabaseInstance;
+  /**
+   * The database instance to back up and to test restores of; give it or `cluster`.
+   * @default - none: `cluster` is required
+   */
+  readonly instance?: rds.IDatabaseInstance;
+
+  /**
+   * The Aurora cluster to back up and to test restores of; give it or `instance`.
+   * @default - none: `instance` is required
+   */
+  readonly cluster?: rds.IDatabaseCluster;
 
   /** Topic that is told when a backup, copy or restore test fails. */
   readonly alertTopic: sns.ITopic;
@@ -130,6 +139,10 @@ export class DatabaseBackup extends Construct {
       lockDays !== undefined && dailyDays !== undefined && lockDays > dailyDays,
       `\`vaultLockMinRetention\` (${lockDays} days) must not exceed \`dailyRetention\` (${dailyDays} days): the lock would refuse the plan's own recovery points`,
     );
+    problems.check(
+      (props.instance === undefined) === (props.cluster === undefined),
+      `exactly one of \`instance\` and \`cluster\` must be given, got ${props.instance ? 'both' : 'neither'}`,
+    );
     problems.throwIfAny(this);
 
     this.vaultKey = new kms.Key(this, 'VaultKey', {
@@ -186,7 +199,14 @@ export class DatabaseBackup extends Construct {
     });
     acknowledge(this.role, 'backupServiceRole');
     this.selection = this.plan.addSelection('Database', {
-      resources: [backup.BackupResource.fromRdsDatabaseInstance(props.instance)],
+      // A name of its own for a cluster, so moving a deployment between engines replaces the selection
+      // instead of colliding with the old one's name.
+      backupSelectionName: props.cluster ? 'DatabaseCluster' : undefined,
+      resources: [
+        props.cluster
+          ? backup.BackupResource.fromRdsDatabaseCluster(props.cluster)
+          : backup.BackupResource.fromRdsDatabaseInstance(props.instance!),
+      ],
       role: this.role,
       allowRestores: true,
     });
@@ -204,7 +224,11 @@ export class DatabaseBackup extends Construct {
           selectionWindowDays: RESTORE_TEST_SELECTION_WINDOW_DAYS,
         },
       });
-      const overrides: Record<string, string> = { multiaz: 'false', publiclyaccessible: 'false' };
+      // A restored cluster has no instances (AWS Backup restores the cluster only), so it has neither a
+      // standby nor a public address to turn off.
+      const overrides: Record<string, string> = props.cluster
+        ? {}
+        : { multiaz: 'false', publiclyaccessible: 'false' };
       if (props.restoreSubnetGroup) {
         overrides.dbsubnetgroupname = props.restoreSubnetGroup.subnetGroupName;
       }
@@ -219,9 +243,9 @@ export class DatabaseBackup extends Construct {
       }
       this.restoreTestingSelection = new backup.CfnRestoreTestingSelection(this, 'RestoreTestingSelection', {
         restoreTestingPlanName: this.restoreTestingPlan.ref,
-        restoreTestingSelectionName: 'Database',
-        protectedResourceType: 'RDS',
-        protectedResourceArns: [props.instance.instanceArn],
+        restoreTestingSelectionName: props.cluster ? 'DatabaseCluster' : 'Database',
+        protectedResourceType: props.cluster ? 'Aurora' : 'RDS',
+        protectedResourceArns: [props.cluster ? props.cluster.clusterArn : props.instance!.instanceArn],
         iamRoleArn: this.role.roleArn,
         restoreMetadataOverrides: overrides,
         validationWindowHours: RESTORE_TEST_VALIDATION_HOURS,

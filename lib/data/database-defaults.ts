@@ -70,3 +70,34 @@ export const DATABASE_EVENT_CATEGORIES: readonly string[] = [
   'low storage',
   'maintenance',
 ];
+
+// ---- Aurora PostgreSQL Serverless v2 (opt-in) ----
+/**
+ * Aurora PostgreSQL majors the cluster accepts, each with the first minor that runs Serverless v2 (13 has
+ * left standard support). A version is given as `major.minor`: Aurora creates clusters at a minor.
+ */
+export const AURORA_POSTGRES_SERVERLESS_V2_MIN_MINOR: Readonly<Record<string, number>> = {
+  '14': 3,
+  '15': 2,
+  '16': 1,
+  '17': 4,
+};
+/** A current Aurora PostgreSQL version; later minors are applied automatically in the maintenance window. */
+export const DEFAULT_AURORA_POSTGRES_VERSION = '17.5';
+/** Serverless v2 capacity in Aurora capacity units (ACU, about 2 GiB of memory each), in half-ACU steps. */
+export const MIN_SERVERLESS_V2_CAPACITY = 0.5;
+export const MAX_SERVERLESS_V2_CAPACITY = 256;
+/** The smallest capacity: a writer and a reader at 0.5 ACU cost about $88 a month in us-east-1. */
+export const DEFAULT_SERVERLESS_V2_MIN_CAPACITY = 0.5;
+/** About 8 GiB at the peak: twice the default instance class. */
+export const DEFAULT_SERVERLESS_V2_MAX_CAPACITY = 4;
+/** Aurora PostgreSQL exports one log type, the PostgreSQL log. */
+export const AURORA_POSTGRES_LOG_EXPORTS: readonly string[] = ['postgresql'];
+/** Event categories of the cluster that go to the alert topic (Aurora storage grows by itself). */
+export const CLUSTER_EVENT_CATEGORIES: readonly string[] = ['failure', 'failover', 'maintenance'];
+/** Event categories of the cluster's instances that go to the alert topic. */
+export const CLUSTER_INSTANCE_EVENT_CATEGORIES: readonly string[] = [
+  'failure',
+  'availability',
+  'maintenance',
+];

@@ -6,16 +6,30 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { sendEventsToTopic } from '../audit/alert-topic';
-import { DATABASE_EVENT_CATEGORIES } from './database-defaults';
+import { Problems } from '../private/problems';
+import {
+  CLUSTER_EVENT_CATEGORIES,
+  CLUSTER_INSTANCE_EVENT_CATEGORIES,
+  DATABASE_EVENT_CATEGORIES,
+} from './database-defaults';
 
 export interface DatabaseEventsProps {
-  /** The instance whose events are sent. */
-  readonly instance: rds.IDatabaseInstance;
+  /**
+   * The instance whose events are sent; give it or `cluster`.
+   * @default - none: `cluster` is required
+   */
+  readonly instance?: rds.IDatabaseInstance;
+  /**
+   * The Aurora cluster whose events (and those of its instances) are sent; give it or `instance`.
+   * @default - none: `instance` is required
+   */
+  readonly cluster?: rds.IDatabaseCluster;
   /** Topic that receives them. Its key must let `events.rds.amazonaws.com` use it (AlertTopic's does). */
   readonly topic: sns.ITopic;
   /**
-   * RDS event categories sent.
-   * @default ['failure', 'failover', 'low storage', 'maintenance']
+   * RDS event categories sent (of the instance, or of the cluster).
+   * @default - failure, failover, low storage and maintenance of an instance; failure, failover and
+   * maintenance of a cluster
    */
   readonly eventCategories?: string[];
   /**
@@ -31,13 +45,21 @@ export interface DatabaseEventsProps {
  * of its admin secret, to the alert topic.
  */
 export class DatabaseEvents extends Construct {
-  /** The event subscription. */
+  /** The event subscription (of the instance, or of the cluster). */
   public readonly subscription: rds.CfnEventSubscription;
+  /** The subscription to the events of the cluster's instances (failure, availability, maintenance). */
+  public readonly instanceSubscription?: rds.CfnEventSubscription;
   /** Rule that sends failed rotations of the admin secret to the topic, when a secret was given. */
   public readonly rotationFailureRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: DatabaseEventsProps) {
     super(scope, id);
+    const problems = new Problems();
+    problems.check(
+      (props.instance === undefined) === (props.cluster === undefined),
+      `exactly one of \`instance\` and \`cluster\` must be given, got ${props.instance ? 'both' : 'neither'}`,
+    );
+    problems.throwIfAny(this);
     // RDS publishes as a service: the topic lets it, for this account's instances only.
     props.topic.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -48,13 +70,26 @@ export class DatabaseEvents extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
+    const cluster = props.cluster;
     this.subscription = new rds.CfnEventSubscription(this, 'Resource', {
       snsTopicArn: props.topic.topicArn,
-      sourceType: 'db-instance',
-      sourceIds: [props.instance.instanceIdentifier],
-      eventCategories: props.eventCategories ?? [...DATABASE_EVENT_CATEGORIES],
+      sourceType: cluster ? 'db-cluster' : 'db-instance',
+      sourceIds: [cluster ? cluster.clusterIdentifier : props.instance!.instanceIdentifier],
+      eventCategories: props.eventCategories ?? [
+        ...(cluster ? CLUSTER_EVENT_CATEGORIES : DATABASE_EVENT_CATEGORIES),
+      ],
       enabled: true,
     });
+    if (cluster) {
+      // A reader that fails or restarts is told by its own events, not the cluster's.
+      this.instanceSubscription = new rds.CfnEventSubscription(this, 'InstanceSubscription', {
+        snsTopicArn: props.topic.topicArn,
+        sourceType: 'db-instance',
+        sourceIds: cluster.instanceIdentifiers,
+        eventCategories: [...CLUSTER_INSTANCE_EVENT_CATEGORIES],
+        enabled: true,
+      });
+    }
     if (props.secret) {
       this.rotationFailureRule = new events.Rule(this, 'RotationFailureRule', {
         description: 'A failed rotation of the database admin password goes to the alert topic',

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,7 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LogEncryptionKey } from '../audit/log-encryption-key';
 import { DEFAULT_LOG_RETENTION } from '../private/defaults';
-import { parseDailyWindow, parseWeeklyWindow, windowsOverlap } from '../private/maintenance-windows';
+import { defaultIdentifier, describeSubnets, windowProblems } from '../private/database-checks';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Problems } from '../private/problems';
 import {
@@ -33,6 +33,7 @@ import {
   WELL_KNOWN_ADMIN_NAMES,
 } from './database-defaults';
 import { DatabaseParameters } from './database-parameters';
+import { ISchedulingDatabase } from './scheduling-database-interface';
 
 export interface SchedulingDatabaseProps {
   /** VPC of the database. */
@@ -186,7 +187,7 @@ export interface SchedulingDatabaseProps {
  * upgrades, automated backups, PostgreSQL and upgrade logs in log groups with a retention limit, enhanced
  * monitoring.
  */
-export class SchedulingDatabase extends Construct implements ec2.IConnectable {
+export class SchedulingDatabase extends Construct implements ISchedulingDatabase {
   /** The RDS instance. */
   public readonly instance: rds.DatabaseInstance;
   /** Security group of the instance: ingress only from the security groups allowed in, on `port`. */
@@ -215,6 +216,8 @@ export class SchedulingDatabase extends Construct implements ec2.IConnectable {
   public readonly adminUsername: string;
   /** Connections of the instance: `database.connections.allowDefaultPortFrom(app)`. */
   public readonly connections: ec2.Connections;
+  /** Host name clients connect to: the instance endpoint. */
+  public readonly hostname: string;
 
   constructor(scope: Construct, id: string, props: SchedulingDatabaseProps) {
     super(scope, id);
@@ -419,6 +422,7 @@ export class SchedulingDatabase extends Construct implements ec2.IConnectable {
     for (const group of Object.values(logGroups)) {
       this.instance.node.addDependency(group);
     }
+    this.hostname = this.instance.dbInstanceEndpointAddress;
     this.grantMonitoring(stack);
     // The literal port, not the instance's endpoint port attribute: rule checkers cannot judge a value known
     // only at deploy time.
@@ -481,51 +485,6 @@ export class SchedulingDatabase extends Construct implements ec2.IConnectable {
       }),
     );
   }
-}
-
-/** Problems with the backup and maintenance windows: format, length, overlap. */
-function windowProblems(backupWindow: string, maintenanceWindow: string): string[] {
-  const problems: string[] = [];
-  if (Token.isUnresolved(backupWindow) || Token.isUnresolved(maintenanceWindow)) {
-    return problems;
-  }
-  const daily = parseDailyWindow(backupWindow);
-  const weekly = parseWeeklyWindow(maintenanceWindow);
-  if (!daily || daily.length < 30) {
-    problems.push(
-      `\`preferredBackupWindow\` must be a UTC window 'hh:mm-hh:mm' of at least 30 minutes, got '${backupWindow}'`,
-    );
-  }
-  if (!weekly || weekly.length < 30) {
-    problems.push(
-      `\`preferredMaintenanceWindow\` must be a UTC window 'ddd:hh:mm-ddd:hh:mm' of at least 30 minutes, got '${maintenanceWindow}'`,
-    );
-  }
-  if (daily && weekly && windowsOverlap(daily, weekly)) {
-    problems.push(
-      `\`preferredMaintenanceWindow\` '${maintenanceWindow}' overlaps \`preferredBackupWindow\` '${backupWindow}': the windows must not overlap`,
-    );
-  }
-  return problems;
-}
-
-function defaultIdentifier(stackName: string): string {
-  const base = stackName
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 41)
-    .replace(/-+$/, '');
-  return `${/^[a-z]/.test(base) ? base : `db-${base}`}-database`.replace(/--+/g, '-');
-}
-
-function describeSubnets(vpc: ec2.IVpc, subnets: ec2.ISubnet[]): string {
-  if (subnets.length === 0) {
-    return 'none';
-  }
-  return subnets
-    .map((s) => `${vpc.publicSubnets.includes(s) ? 'public' : 'private'} ${Names.nodeUniqueId(s.node)}`)
-    .join(', ');
 }
 
 function pascalCase(name: string): string {

@@ -36,7 +36,7 @@ describe('SecurityDashboard', () => {
     stack = defaultStack();
     // The stack adds its database's widgets; an alarm added afterwards still shows.
     new cloudwatch.Alarm(stack, 'AddedLater', {
-      metric: stack.databaseInstance.metricCPUUtilization(),
+      metric: stack.databaseInstance!.metricCPUUtilization(),
       threshold: 90,
       evaluationPeriods: 3,
     });

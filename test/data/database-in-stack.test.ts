@@ -2,7 +2,7 @@
 import { CfnElement, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { parseConfig, SecureSchedulingStack, stackPropsFromConfig } from '../../lib';
+import { parseConfig, SchedulingDatabase, SecureSchedulingStack, stackPropsFromConfig } from '../../lib';
 import { defaultStack, EXAMPLE_CONFIG, testApp } from '../support/app';
 
 /** The database tier as the default stack wires it: the app's connection, the security groups, the alerts. */
@@ -264,7 +264,9 @@ describe('SecureSchedulingStack', () => {
 
     describe('what other tiers use', () => {
       test('the instance, its security group, secret and key, the vault and the plan are public', () => {
-        expect(stack.databaseInstance).toBe(stack.database.instance);
+        expect(stack.database).toBeInstanceOf(SchedulingDatabase);
+        expect(stack.databaseInstance).toBe((stack.database as SchedulingDatabase).instance);
+        expect(stack.databaseCluster).toBeUndefined();
         expect(stack.databaseSecurityGroup).toBe(stack.database.securityGroup);
         expect(stack.database.secret.secretArn).toBeDefined();
         expect(stack.database.encryptionKey.keyArn).toBeDefined();
