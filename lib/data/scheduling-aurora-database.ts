@@ -35,25 +35,9 @@ import {
   WELL_KNOWN_ADMIN_NAMES,
 } from './database-defaults';
 import { DatabaseParameters } from './database-parameters';
-import { ISchedulingDatabase } from './scheduling-database-interface';
+import { ISchedulingDatabase, SchedulingDatabaseBaseProps } from './scheduling-database-interface';
 
-export interface SchedulingAuroraDatabaseProps {
-  /** VPC of the cluster. */
-  readonly vpc: ec2.IVpc;
-
-  /**
-   * Subnets of the cluster: isolated ones only, in at least two zones.
-   * @default - the VPC's isolated subnets
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Subnets of the password rotation function. They need a way to the Secrets Manager API: a NAT gateway or
-   * a Secrets Manager interface endpoint.
-   * @default - the VPC's private subnets with egress
-   */
-  readonly rotationSubnets?: ec2.SubnetSelection;
-
+export interface SchedulingAuroraDatabaseProps extends SchedulingDatabaseBaseProps {
   /**
    * Aurora PostgreSQL version `major.minor` that runs Serverless v2 (14.3+, 15.2+, 16.1+, 17.4+); later minor
    * versions are applied automatically in the maintenance window.
@@ -82,99 +66,11 @@ export interface SchedulingAuroraDatabaseProps {
   readonly multiAz?: boolean;
 
   /**
-   * TCP port; never PostgreSQL's default 5432.
-   * @default 5438
-   */
-  readonly port?: number;
-
-  /**
-   * Name of the admin (master) user; never a well-known one such as `postgres` or `admin`.
-   * @default 'scheduling_admin'
-   */
-  readonly adminUsername?: string;
-
-  /**
-   * Name of the database created for the app.
-   * @default 'scheduling'
-   */
-  readonly databaseName?: string;
-
-  /**
-   * How long automated backups (point-in-time recovery) are kept: 7 to 35 days.
-   * @default Duration.days(14)
-   */
-  readonly backupRetention?: Duration;
-
-  /**
-   * Daily window (UTC, `hh:mm-hh:mm`, at least 30 minutes) of automated backups.
-   * @default '02:00-03:00'
-   */
-  readonly preferredBackupWindow?: string;
-
-  /**
-   * Weekly window (UTC, `ddd:hh:mm-ddd:hh:mm`, at least 30 minutes) for minor upgrades and maintenance; must
-   * not overlap the backup window.
-   * @default 'sun:04:00-sun:05:00'
-   */
-  readonly preferredMaintenanceWindow?: string;
-
-  /**
-   * Key that encrypts the storage, snapshots, Performance Insights and the admin secret.
-   * @default - a new KMS key with rotation enabled, retained when the stack is deleted
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * How long the exported PostgreSQL logs are kept (checklist C7).
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * Key that encrypts the log groups of the exported logs and of the rotation function.
-   * @default - a new KMS key with rotation enabled
-   */
-  readonly logEncryptionKey?: kms.IKey;
-
-  /**
-   * How often the admin password is rotated.
-   * @default Duration.days(30)
-   */
-  readonly rotationInterval?: Duration;
-
-  /**
    * Cluster identifier; also names the log group of the exported logs, so it can be created with a retention
    * and a key before RDS writes to it. Lower-case letters, digits and hyphens, at most 50.
    * @default - `<stack name>-database`, in lower case
    */
   readonly clusterIdentifier?: string;
-
-  /**
-   * More cluster parameters. The TLS and logging parameters of `HARDENED_POSTGRES_PARAMETERS` always win.
-   * @default - none
-   */
-  readonly parameters?: Record<string, string>;
-
-  /**
-   * Must stay false: the database is never reachable from the internet. Present so that a copied setting
-   * fails loudly instead of being ignored.
-   * @default false
-   */
-  readonly publiclyAccessible?: boolean;
-
-  /**
-   * What happens to the cluster when it leaves the stack or is replaced: `SNAPSHOT` or `RETAIN`.
-   * `DESTROY` also needs `acceptDataLoss: true`.
-   * @default RemovalPolicy.SNAPSHOT
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Allows `removalPolicy: DESTROY`, which deletes the scheduling data with the stack and turns deletion
-   * protection off (the packs report it). For throw-away test deployments only.
-   * @default false
-   */
-  readonly acceptDataLoss?: boolean;
 }
 
 /**

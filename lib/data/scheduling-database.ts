@@ -33,25 +33,9 @@ import {
   WELL_KNOWN_ADMIN_NAMES,
 } from './database-defaults';
 import { DatabaseParameters } from './database-parameters';
-import { ISchedulingDatabase } from './scheduling-database-interface';
+import { ISchedulingDatabase, SchedulingDatabaseBaseProps } from './scheduling-database-interface';
 
-export interface SchedulingDatabaseProps {
-  /** VPC of the database. */
-  readonly vpc: ec2.IVpc;
-
-  /**
-   * Subnets of the database: isolated ones only, with no route to or from the internet.
-   * @default - the VPC's isolated subnets
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Subnets of the password rotation function. They need a way to the Secrets Manager API: a NAT gateway or
-   * a Secrets Manager interface endpoint.
-   * @default - the VPC's private subnets with egress
-   */
-  readonly rotationSubnets?: ec2.SubnetSelection;
-
+export interface SchedulingDatabaseProps extends SchedulingDatabaseBaseProps {
   /**
    * PostgreSQL major version; minor versions are applied automatically in the maintenance window.
    * @default '17'
@@ -72,24 +56,6 @@ export interface SchedulingDatabaseProps {
   readonly multiAz?: boolean;
 
   /**
-   * TCP port; never PostgreSQL's default 5432.
-   * @default 5438
-   */
-  readonly port?: number;
-
-  /**
-   * Name of the admin (master) user; never a well-known one such as `postgres` or `admin`.
-   * @default 'scheduling_admin'
-   */
-  readonly adminUsername?: string;
-
-  /**
-   * Name of the database created for the app.
-   * @default 'scheduling'
-   */
-  readonly databaseName?: string;
-
-  /**
    * Storage allocated at creation, in GiB (gp3).
    * @default 20
    */
@@ -102,81 +68,11 @@ export interface SchedulingDatabaseProps {
   readonly maxAllocatedStorageGiB?: number;
 
   /**
-   * How long automated backups (point-in-time recovery) are kept: 7 to 35 days.
-   * @default Duration.days(14)
-   */
-  readonly backupRetention?: Duration;
-
-  /**
-   * Daily window (UTC, `hh:mm-hh:mm`, at least 30 minutes) of automated backups.
-   * @default '02:00-03:00'
-   */
-  readonly preferredBackupWindow?: string;
-
-  /**
-   * Weekly window (UTC, `ddd:hh:mm-ddd:hh:mm`, at least 30 minutes) for minor upgrades and maintenance; must
-   * not overlap the backup window.
-   * @default 'sun:04:00-sun:05:00'
-   */
-  readonly preferredMaintenanceWindow?: string;
-
-  /**
-   * Key that encrypts the storage, snapshots, Performance Insights and the admin secret.
-   * @default - a new KMS key with rotation enabled, retained when the stack is deleted
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * How long the exported PostgreSQL and upgrade logs are kept (checklist C7).
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * Key that encrypts the log groups of the exported logs and of the rotation function.
-   * @default - a new KMS key with rotation enabled
-   */
-  readonly logEncryptionKey?: kms.IKey;
-
-  /**
-   * How often the admin password is rotated.
-   * @default Duration.days(30)
-   */
-  readonly rotationInterval?: Duration;
-
-  /**
    * Instance identifier; also names the log groups of the exported logs, so they can be created with a
    * retention and a key before RDS writes to them. Lower-case letters, digits and hyphens, at most 50.
    * @default - `<stack name>-database`, in lower case
    */
   readonly instanceIdentifier?: string;
-
-  /**
-   * More PostgreSQL parameters. The TLS and logging parameters of `HARDENED_POSTGRES_PARAMETERS` always win.
-   * @default - none
-   */
-  readonly parameters?: Record<string, string>;
-
-  /**
-   * Must stay false: the database is never reachable from the internet. Present so that a copied setting
-   * fails loudly instead of being ignored.
-   * @default false
-   */
-  readonly publiclyAccessible?: boolean;
-
-  /**
-   * What happens to the instance when it leaves the stack or is replaced: `SNAPSHOT` or `RETAIN`.
-   * `DESTROY` also needs `acceptDataLoss: true`.
-   * @default RemovalPolicy.SNAPSHOT
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Allows `removalPolicy: DESTROY`, which deletes the scheduling data with the stack and turns deletion
-   * protection off (the packs report it). For throw-away test deployments only.
-   * @default false
-   */
-  readonly acceptDataLoss?: boolean;
 }
 
 /**
