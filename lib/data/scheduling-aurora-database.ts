@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,35 +6,28 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { LogEncryptionKey } from '../audit/log-encryption-key';
 import { acknowledge } from '../compliance/acknowledgements';
-import { DEFAULT_LOG_RETENTION } from '../private/defaults';
-import { defaultIdentifier, describeSubnets, windowProblems } from '../private/database-checks';
+import { defaultIdentifier } from '../private/database-checks';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Problems } from '../private/problems';
 import {
   AURORA_POSTGRES_LOG_EXPORTS,
   AURORA_POSTGRES_SERVERLESS_V2_MIN_MINOR,
-  DEFAULT_ADMIN_USER,
   DEFAULT_AURORA_POSTGRES_VERSION,
-  DEFAULT_BACKUP_RETENTION_DAYS,
-  DEFAULT_BACKUP_WINDOW,
-  DEFAULT_DATABASE_NAME,
-  DEFAULT_DATABASE_PORT,
-  DEFAULT_MAINTENANCE_WINDOW,
   DEFAULT_MONITORING_INTERVAL,
-  DEFAULT_ROTATION_INTERVAL,
   DEFAULT_SERVERLESS_V2_MAX_CAPACITY,
   DEFAULT_SERVERLESS_V2_MIN_CAPACITY,
-  MAX_BACKUP_RETENTION_DAYS,
   MAX_SERVERLESS_V2_CAPACITY,
-  MIN_BACKUP_RETENTION_DAYS,
   MIN_SERVERLESS_V2_CAPACITY,
   PASSWORD_EXCLUDED_CHARACTERS,
-  POSTGRES_DEFAULT_PORT,
-  WELL_KNOWN_ADMIN_NAMES,
 } from './database-defaults';
 import { DatabaseParameters } from './database-parameters';
+import {
+  databaseSettings,
+  databaseSurroundings,
+  lifecycleProblems,
+  placementProblems,
+} from './database-common';
 import { ISchedulingDatabase, SchedulingDatabaseBaseProps } from './scheduling-database-interface';
 
 export interface SchedulingAuroraDatabaseProps extends SchedulingDatabaseBaseProps {
@@ -121,18 +114,11 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
     const engineVersion = props.engineVersion ?? DEFAULT_AURORA_POSTGRES_VERSION;
     const minCapacity = props.minCapacity ?? DEFAULT_SERVERLESS_V2_MIN_CAPACITY;
     const maxCapacity = props.maxCapacity ?? DEFAULT_SERVERLESS_V2_MAX_CAPACITY;
-    const port = props.port ?? DEFAULT_DATABASE_PORT;
-    const adminUsername = props.adminUsername ?? DEFAULT_ADMIN_USER;
-    const databaseName = props.databaseName ?? DEFAULT_DATABASE_NAME;
-    const backupRetention = props.backupRetention ?? Duration.days(DEFAULT_BACKUP_RETENTION_DAYS);
-    const backupWindow = props.preferredBackupWindow ?? DEFAULT_BACKUP_WINDOW;
-    const maintenanceWindow = props.preferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
-    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
-    const rotationInterval = props.rotationInterval ?? DEFAULT_ROTATION_INTERVAL;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     const identifier = props.clusterIdentifier ?? defaultIdentifier(stack.stackName);
     const multiAz = props.multiAz ?? true;
+    const settings = databaseSettings(props);
+    const { port, adminUsername, databaseName, backupRetention, backupWindow, maintenanceWindow } = settings;
+    const { logRetention, rotationInterval, removalPolicy, placed } = settings;
 
     const problems = new Problems();
     problems.check(
@@ -159,78 +145,20 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
       !Token.isUnresolved(minCapacity) && !Token.isUnresolved(maxCapacity) && minCapacity > maxCapacity,
       `\`minCapacity\` (${minCapacity}) must not exceed \`maxCapacity\` (${maxCapacity})`,
     );
-    problems.check(
-      props.publiclyAccessible === true,
-      '`publiclyAccessible` must be false, got true: the scheduling database is never reachable from the internet (checklist C3, C5)',
-    );
-    const selected = props.vpc.selectSubnets(vpcSubnets);
-    const placed = selected.subnets;
-    const notIsolated = placed.filter((s) => !props.vpc.isolatedSubnets.includes(s));
-    problems.check(
-      notIsolated.length > 0 || placed.length < 2,
-      `\`vpcSubnets\` must select isolated subnets (no route to or from the internet) in at least two zones, got ${placed.length} subnets of which ${notIsolated.length} route to the internet (${describeSubnets(props.vpc, notIsolated)})`,
-    );
-    problems.check(
-      !Token.isUnresolved(port) && port === POSTGRES_DEFAULT_PORT,
-      `\`port\` must not be PostgreSQL's default ${POSTGRES_DEFAULT_PORT}, got ${port}; any port from 1150 to 65535 is allowed`,
-    );
-    problems.range('port', port, 1150, 65535);
-    problems.check(
-      !/^[a-z][a-z0-9_]{0,62}$/.test(adminUsername) ||
-        WELL_KNOWN_ADMIN_NAMES.includes(adminUsername.toLowerCase()),
-      `\`adminUsername\` must be lower-case letters, digits or underscores starting with a letter, and not a well-known name (${WELL_KNOWN_ADMIN_NAMES.join(', ')}), got '${adminUsername}'`,
-    );
-    problems.check(
-      !/^[a-z][a-z0-9_]{0,62}$/.test(databaseName),
-      `\`databaseName\` must be lower-case letters, digits or underscores starting with a letter, got '${databaseName}'`,
-    );
-    if (!backupRetention.isUnresolved()) {
-      const days = backupRetention.toDays({ integral: false });
-      problems.check(
-        !Number.isInteger(days) || days < MIN_BACKUP_RETENTION_DAYS || days > MAX_BACKUP_RETENTION_DAYS,
-        `\`backupRetention\` must be a whole number of days between ${MIN_BACKUP_RETENTION_DAYS} and ${MAX_BACKUP_RETENTION_DAYS}, got ${days} days`,
-      );
-    }
-    problems.add(...windowProblems(backupWindow, maintenanceWindow));
-    problems.retention('logRetention', logRetention);
-    if (!rotationInterval.isUnresolved()) {
-      const days = rotationInterval.toDays({ integral: false });
-      problems.check(
-        !Number.isInteger(days) || days < 1 || days > 365,
-        `\`rotationInterval\` must be a whole number of days between 1 and 365, got ${days} days`,
-      );
-    }
-    problems.check(
-      !Token.isUnresolved(identifier) &&
-        (!/^[a-z](?!.*--)[a-z0-9-]{0,49}$/.test(identifier) || identifier.endsWith('-')),
-      `\`clusterIdentifier\` must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter and not ending with a hyphen, got '${identifier}'`,
-    );
-    problems.check(
-      removalPolicy === RemovalPolicy.DESTROY && props.acceptDataLoss !== true,
-      '`removalPolicy` must be SNAPSHOT or RETAIN, got DESTROY, which deletes the scheduling data without a final snapshot: set `acceptDataLoss: true` as well for a throw-away deployment',
-    );
-    problems.check(
-      removalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-      '`removalPolicy` must be SNAPSHOT, RETAIN or (with `acceptDataLoss`) DESTROY, got RETAIN_ON_UPDATE_OR_DELETE',
-    );
+    placementProblems(problems, props, settings);
+    lifecycleProblems(problems, props, settings, 'clusterIdentifier', identifier);
     problems.throwIfAny(this);
 
     this.port = port;
     this.databaseName = databaseName;
     this.adminUsername = adminUsername;
 
-    this.encryptionKey =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: 'Encrypts the scheduling database, its snapshots, Performance Insights and admin secret',
-        enableKeyRotation: true,
-        rotationPeriod: Duration.days(365),
-        removalPolicy: RemovalPolicy.RETAIN,
-        pendingWindow: Duration.days(30),
-      });
-    const logKey =
-      props.logEncryptionKey ??
-      new LogEncryptionKey(this, 'LogKey', { description: 'Encrypts the database logs' }).key;
+    const surroundings = databaseSurroundings(this, props, settings);
+    this.encryptionKey = surroundings.encryptionKey;
+    this.securityGroup = surroundings.securityGroup;
+    this.rotationSecurityGroup = surroundings.rotationSecurityGroup;
+    this.subnetGroup = surroundings.subnetGroup;
+    const { logKey, secret } = surroundings;
 
     const major = engineVersion.split('.')[0];
     const engine = rds.DatabaseClusterEngine.auroraPostgres({
@@ -243,36 +171,6 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
       engine,
       parameters: props.parameters,
     }).parameterGroup;
-
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `Scheduling database: in on ${port} from the app and the rotation function only; no egress`,
-      allowAllOutbound: false,
-    });
-    this.rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Database password rotation: out to the database and to the Secrets Manager API only',
-      allowAllOutbound: false,
-    });
-    this.rotationSecurityGroup.addEgressRule(
-      ec2.Peer.anyIpv4(),
-      ec2.Port.tcp(443),
-      'HTTPS to the Secrets Manager API',
-    );
-
-    this.subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
-      vpc: props.vpc,
-      vpcSubnets,
-      description: 'Isolated subnets of the scheduling database',
-    });
-
-    const secret = new rds.DatabaseSecret(this, 'Secret', {
-      username: adminUsername,
-      dbname: databaseName,
-      encryptionKey: this.encryptionKey,
-      excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
-    });
-    secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     // The log group exists before the cluster, so RDS writes into it with its retention and key (checklist
     // C7) instead of creating it without either.

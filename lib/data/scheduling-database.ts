@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,33 +6,26 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { LogEncryptionKey } from '../audit/log-encryption-key';
-import { DEFAULT_LOG_RETENTION } from '../private/defaults';
-import { defaultIdentifier, describeSubnets, windowProblems } from '../private/database-checks';
+import { defaultIdentifier } from '../private/database-checks';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Problems } from '../private/problems';
 import {
-  DEFAULT_ADMIN_USER,
   DEFAULT_ALLOCATED_STORAGE_GIB,
-  DEFAULT_BACKUP_RETENTION_DAYS,
-  DEFAULT_BACKUP_WINDOW,
-  DEFAULT_DATABASE_NAME,
-  DEFAULT_DATABASE_PORT,
   DEFAULT_INSTANCE_CLASS,
-  DEFAULT_MAINTENANCE_WINDOW,
   DEFAULT_MAX_ALLOCATED_STORAGE_GIB,
   DEFAULT_MONITORING_INTERVAL,
   DEFAULT_POSTGRES_MAJOR,
-  DEFAULT_ROTATION_INTERVAL,
-  MAX_BACKUP_RETENTION_DAYS,
-  MIN_BACKUP_RETENTION_DAYS,
   PASSWORD_EXCLUDED_CHARACTERS,
-  POSTGRES_DEFAULT_PORT,
   POSTGRES_LOG_EXPORTS,
   SUPPORTED_POSTGRES_MAJORS,
-  WELL_KNOWN_ADMIN_NAMES,
 } from './database-defaults';
 import { DatabaseParameters } from './database-parameters';
+import {
+  databaseSettings,
+  databaseSurroundings,
+  lifecycleProblems,
+  placementProblems,
+} from './database-common';
 import { ISchedulingDatabase, SchedulingDatabaseBaseProps } from './scheduling-database-interface';
 
 export interface SchedulingDatabaseProps extends SchedulingDatabaseBaseProps {
@@ -120,102 +113,38 @@ export class SchedulingDatabase extends Construct implements ISchedulingDatabase
 
     const stack = Stack.of(this);
     const engineVersion = props.engineVersion ?? DEFAULT_POSTGRES_MAJOR;
-    const port = props.port ?? DEFAULT_DATABASE_PORT;
-    const adminUsername = props.adminUsername ?? DEFAULT_ADMIN_USER;
-    const databaseName = props.databaseName ?? DEFAULT_DATABASE_NAME;
     const allocated = props.allocatedStorageGiB ?? DEFAULT_ALLOCATED_STORAGE_GIB;
     const maxAllocated = props.maxAllocatedStorageGiB ?? DEFAULT_MAX_ALLOCATED_STORAGE_GIB;
-    const backupRetention = props.backupRetention ?? Duration.days(DEFAULT_BACKUP_RETENTION_DAYS);
-    const backupWindow = props.preferredBackupWindow ?? DEFAULT_BACKUP_WINDOW;
-    const maintenanceWindow = props.preferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
-    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
-    const rotationInterval = props.rotationInterval ?? DEFAULT_ROTATION_INTERVAL;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     const identifier = props.instanceIdentifier ?? defaultIdentifier(stack.stackName);
+    const settings = databaseSettings(props);
+    const { port, adminUsername, databaseName, backupRetention, backupWindow, maintenanceWindow } = settings;
+    const { logRetention, rotationInterval, removalPolicy } = settings;
 
     const problems = new Problems();
     problems.check(
       !SUPPORTED_POSTGRES_MAJORS.includes(engineVersion),
       `\`engineVersion\` must be one of the supported PostgreSQL majors ${SUPPORTED_POSTGRES_MAJORS.join(', ')}, got '${engineVersion}'`,
     );
-    problems.check(
-      props.publiclyAccessible === true,
-      '`publiclyAccessible` must be false, got true: the scheduling database is never reachable from the internet (checklist C3, C5)',
-    );
-    const placed = props.vpc.selectSubnets(vpcSubnets).subnets;
-    const notIsolated = placed.filter((s) => !props.vpc.isolatedSubnets.includes(s));
-    problems.check(
-      notIsolated.length > 0 || placed.length < 2,
-      `\`vpcSubnets\` must select isolated subnets (no route to or from the internet) in at least two zones, got ${placed.length} subnets of which ${notIsolated.length} route to the internet (${describeSubnets(props.vpc, notIsolated)})`,
-    );
-    problems.check(
-      !Token.isUnresolved(port) && port === POSTGRES_DEFAULT_PORT,
-      `\`port\` must not be PostgreSQL's default ${POSTGRES_DEFAULT_PORT}, got ${port}; any port from 1150 to 65535 is allowed`,
-    );
-    problems.range('port', port, 1150, 65535);
-    problems.check(
-      !/^[a-z][a-z0-9_]{0,62}$/.test(adminUsername) ||
-        WELL_KNOWN_ADMIN_NAMES.includes(adminUsername.toLowerCase()),
-      `\`adminUsername\` must be lower-case letters, digits or underscores starting with a letter, and not a well-known name (${WELL_KNOWN_ADMIN_NAMES.join(', ')}), got '${adminUsername}'`,
-    );
-    problems.check(
-      !/^[a-z][a-z0-9_]{0,62}$/.test(databaseName),
-      `\`databaseName\` must be lower-case letters, digits or underscores starting with a letter, got '${databaseName}'`,
-    );
+    placementProblems(problems, props, settings);
     problems.range('allocatedStorageGiB', allocated, 20, 65536, 'GiB');
     problems.check(
       maxAllocated < allocated,
       `\`maxAllocatedStorageGiB\` (${maxAllocated}) must be at least \`allocatedStorageGiB\` (${allocated})`,
     );
     problems.range('maxAllocatedStorageGiB', maxAllocated, 20, 65536, 'GiB');
-    if (!backupRetention.isUnresolved()) {
-      const days = backupRetention.toDays({ integral: false });
-      problems.check(
-        !Number.isInteger(days) || days < MIN_BACKUP_RETENTION_DAYS || days > MAX_BACKUP_RETENTION_DAYS,
-        `\`backupRetention\` must be a whole number of days between ${MIN_BACKUP_RETENTION_DAYS} and ${MAX_BACKUP_RETENTION_DAYS}, got ${days} days`,
-      );
-    }
-    problems.add(...windowProblems(backupWindow, maintenanceWindow));
-    problems.retention('logRetention', logRetention);
-    if (!rotationInterval.isUnresolved()) {
-      const days = rotationInterval.toDays({ integral: false });
-      problems.check(
-        !Number.isInteger(days) || days < 1 || days > 365,
-        `\`rotationInterval\` must be a whole number of days between 1 and 365, got ${days} days`,
-      );
-    }
-    problems.check(
-      !Token.isUnresolved(identifier) &&
-        (!/^[a-z](?!.*--)[a-z0-9-]{0,49}$/.test(identifier) || identifier.endsWith('-')),
-      `\`instanceIdentifier\` must be 1 to 50 lower-case letters, digits or single hyphens, starting with a letter and not ending with a hyphen, got '${identifier}'`,
-    );
-    problems.check(
-      removalPolicy === RemovalPolicy.DESTROY && props.acceptDataLoss !== true,
-      '`removalPolicy` must be SNAPSHOT or RETAIN, got DESTROY, which deletes the scheduling data without a final snapshot: set `acceptDataLoss: true` as well for a throw-away deployment',
-    );
-    problems.check(
-      removalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-      '`removalPolicy` must be SNAPSHOT, RETAIN or (with `acceptDataLoss`) DESTROY, got RETAIN_ON_UPDATE_OR_DELETE',
-    );
+    lifecycleProblems(problems, props, settings, 'instanceIdentifier', identifier);
     problems.throwIfAny(this);
 
     this.port = port;
     this.databaseName = databaseName;
     this.adminUsername = adminUsername;
 
-    this.encryptionKey =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: 'Encrypts the scheduling database, its snapshots, Performance Insights and admin secret',
-        enableKeyRotation: true,
-        rotationPeriod: Duration.days(365),
-        removalPolicy: RemovalPolicy.RETAIN,
-        pendingWindow: Duration.days(30),
-      });
-    const logKey =
-      props.logEncryptionKey ??
-      new LogEncryptionKey(this, 'LogKey', { description: 'Encrypts the database logs' }).key;
+    const surroundings = databaseSurroundings(this, props, settings);
+    this.encryptionKey = surroundings.encryptionKey;
+    this.securityGroup = surroundings.securityGroup;
+    this.rotationSecurityGroup = surroundings.rotationSecurityGroup;
+    this.subnetGroup = surroundings.subnetGroup;
+    const { logKey, secret } = surroundings;
 
     const engine = rds.DatabaseInstanceEngine.postgres({
       // The major version alone: RDS applies minor versions in the maintenance window and CloudFormation
@@ -226,38 +155,6 @@ export class SchedulingDatabase extends Construct implements ISchedulingDatabase
       engine,
       parameters: props.parameters,
     }).parameterGroup;
-
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `Scheduling database: in on ${port} from the app and the rotation function only; no egress`,
-      allowAllOutbound: false,
-    });
-    this.rotationSecurityGroup = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Database password rotation: out to the database and to the Secrets Manager API only',
-      allowAllOutbound: false,
-    });
-    this.rotationSecurityGroup.addEgressRule(
-      ec2.Peer.anyIpv4(),
-      ec2.Port.tcp(443),
-      'HTTPS to the Secrets Manager API',
-    );
-
-    this.subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
-      vpc: props.vpc,
-      vpcSubnets,
-      description: 'Isolated subnets of the scheduling database',
-    });
-
-    // Generated by Secrets Manager at deploy time, never typed, never in a template. The password avoids
-    // every character a URL or a shell would need escaped, so the app can put it in a connection URL as is.
-    const secret = new rds.DatabaseSecret(this, 'Secret', {
-      username: adminUsername,
-      dbname: databaseName,
-      encryptionKey: this.encryptionKey,
-      excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
-    });
-    secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     // Log groups exist before the instance, so RDS writes into them with their retention and key
     // (checklist C7) instead of creating them without either.
