@@ -1,16 +1,12 @@
 /**
  * The whole stack with every choice written out: Cal.com built for its URL and pulled by digest from the
- * account's own ECR repository, a DNS-validated certificate, alerts by email and webhook, and the database
- * connection string handed to the app from a secret that already exists; pull access to the repository
- * is granted by the library.
+ * account's own ECR repository, a DNS-validated certificate, alerts by email and webhook, the database with
+ * its backups and the activity log; pull access to the repository is granted by the library.
  *
  *   npx cdk synth --app "npx tsx docs/examples/whole-stack.ts"
  */
-import { App, AppProps } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { App, AppProps, Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   addCompliancePacks,
   OptionalManagedRuleGroup,
@@ -34,7 +30,7 @@ export function buildApp(props: AppProps = {}): App {
     environment: { EMAIL_FROM: 'notifications@example.com' },
   });
 
-  const stack = new SecureSchedulingStack(app, 'Scheduling', {
+  new SecureSchedulingStack(app, 'Scheduling', {
     env: { account: ACCOUNT, region: REGION },
     availabilityZones: [`${REGION}a`, `${REGION}b`],
     domainName: DOMAIN,
@@ -56,26 +52,19 @@ export function buildApp(props: AppProps = {}): App {
     // Cal.com sends its mail through an SMTP provider on the submission port.
     egressPorts: [443, 587],
     logRetention: logs.RetentionDays.THREE_MONTHS,
+    // The database: PostgreSQL 17 with a standby in the second zone; RDS keeps automated backups 14 days,
+    // AWS Backup keeps daily recovery points 35 days and weekly ones 91, and restores one every week to prove
+    // it can. The app receives its connection from the rotated secret (DATABASE_URL, TLS required).
+    databaseEngineVersion: '17',
+    databaseBackupRetention: Duration.days(14),
+    dailyBackupRetention: Duration.days(35),
+    weeklyBackupRetention: Duration.days(91),
+    restoreTesting: true,
+    // The activity log: a year searchable in CloudWatch Logs, 400 days of signed log files in S3.
+    trailLogRetention: logs.RetentionDays.ONE_YEAR,
+    trailBucketExpiration: Duration.days(400),
+    certificateExpiryAlarmDays: 30,
   });
-
-  // The database tier is not part of the stack yet. Here a PostgreSQL database placed in the stack's data
-  // subnets is reached through a connection string in an existing secret, which the execution role may read.
-  // (A secret created in another stack can be passed as the `appSecrets` prop instead.)
-  const databaseUrl = secretsmanager.Secret.fromSecretCompleteArn(
-    stack,
-    'DatabaseUrl',
-    `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:scheduling/database-url-AbCdEf`,
-  );
-  stack.service.container.addSecret('DATABASE_URL', ecs.Secret.fromSecretsManager(databaseUrl));
-  // `egressPorts` would open 5432 to every address; a database inside the VPC is better opened to its own
-  // subnets only, so the rule is added here, to the data subnets alone.
-  for (const subnet of stack.network.vpc.selectSubnets(stack.network.dataSubnets).subnets) {
-    stack.service.connections.allowTo(
-      ec2.Peer.ipv4(subnet.ipv4CidrBlock),
-      ec2.Port.tcp(5432),
-      'PostgreSQL in the data subnets',
-    );
-  }
 
   addCompliancePacks(app);
   return app;
