@@ -1,8 +1,10 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LogEncryptionKey } from '../audit/log-encryption-key';
 import { describeSubnets, windowProblems } from '../private/database-checks';
@@ -199,4 +201,69 @@ export function databaseSurroundings(
   });
   secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
   return { encryptionKey, logKey, securityGroup, rotationSecurityGroup, subnetGroup, secret };
+}
+
+/**
+ * The admin password's rotation: a hosted rotation function inside the VPC, reaching the database through
+ * its own security group, generating passwords from the same alphabet as the first one, logging into a
+ * log group made beforehand with the database's retention and log key.
+ */
+export function rotateAdminPassword(
+  scope: Construct,
+  props: SchedulingDatabaseBaseProps,
+  settings: DatabaseSettings,
+  options: {
+    readonly identifier: string;
+    readonly secret: secretsmanager.ISecret;
+    readonly securityGroup: ec2.ISecurityGroup;
+    readonly logKey: kms.IKey;
+  },
+): { readonly logGroup: logs.LogGroup; readonly rotation: secretsmanager.RotationSchedule } {
+  const functionName = `${options.identifier}-rotation`;
+  const logGroup = new logs.LogGroup(scope, 'RotationLogGroup', {
+    logGroupName: `/aws/lambda/${functionName}`,
+    retention: settings.logRetention,
+    encryptionKey: options.logKey,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const rotation = new secretsmanager.RotationSchedule(scope, 'Rotation', {
+    secret: options.secret,
+    hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
+      functionName,
+      vpc: props.vpc,
+      vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [options.securityGroup],
+      excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
+    }),
+    automaticallyAfter: settings.rotationInterval,
+  });
+  rotation.node.addDependency(logGroup);
+  return { logGroup, rotation };
+}
+
+/**
+ * Lets enhanced monitoring's role create the RDSOSMetrics log group and write only the streams of the given
+ * instances (named by their resource ids): no wildcard.
+ */
+export function grantEnhancedMonitoring(role: iam.IRole, sid: string, instanceResourceIds: string[]): void {
+  const logGroupArn = Stack.of(role).formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: 'RDSOSMetrics',
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'CreateMetricsLogGroup',
+      actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:DescribeLogStreams'],
+      resources: [logGroupArn],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid,
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:GetLogEvents'],
+      resources: instanceResourceIds.map((id) => `${logGroupArn}:log-stream:${id}`),
+    }),
+  );
 }

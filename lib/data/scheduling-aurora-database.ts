@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -19,14 +19,15 @@ import {
   DEFAULT_SERVERLESS_V2_MIN_CAPACITY,
   MAX_SERVERLESS_V2_CAPACITY,
   MIN_SERVERLESS_V2_CAPACITY,
-  PASSWORD_EXCLUDED_CHARACTERS,
 } from './database-defaults';
 import { DatabaseParameters } from './database-parameters';
 import {
   databaseSettings,
   databaseSurroundings,
+  grantEnhancedMonitoring,
   lifecycleProblems,
   placementProblems,
+  rotateAdminPassword,
 } from './database-common';
 import { ISchedulingDatabase, SchedulingDatabaseBaseProps } from './scheduling-database-interface';
 
@@ -118,7 +119,7 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
     const multiAz = props.multiAz ?? true;
     const settings = databaseSettings(props);
     const { port, adminUsername, databaseName, backupRetention, backupWindow, maintenanceWindow } = settings;
-    const { logRetention, rotationInterval, removalPolicy, placed } = settings;
+    const { logRetention, removalPolicy, placed } = settings;
 
     const problems = new Problems();
     problems.check(
@@ -246,7 +247,11 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
     for (const group of Object.values(logGroups)) {
       this.cluster.node.addDependency(group);
     }
-    this.grantMonitoring(stack);
+    grantEnhancedMonitoring(
+      this.monitoringRole,
+      'WriteThisClusterMetrics',
+      this.clusterInstances().map((i) => i.attrDbiResourceId),
+    );
     for (const clusterInstance of this.clusterInstances()) {
       acknowledge(clusterInstance, 'auroraClusterInstance');
     }
@@ -256,28 +261,17 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
       defaultPort: ec2.Port.tcp(port),
     });
 
-    const functionName = `${identifier}-rotation`;
-    logGroups.rotation = new logs.LogGroup(this, 'RotationLogGroup', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: logRetention,
-      encryptionKey: logKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.logGroups = logGroups;
     const attached = this.cluster.secret ?? secret;
     this.secret = attached;
-    this.rotation = new secretsmanager.RotationSchedule(this, 'Rotation', {
+    const rotation = rotateAdminPassword(this, props, settings, {
+      identifier,
       secret: attached,
-      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
-        functionName,
-        vpc: props.vpc,
-        vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-        securityGroups: [this.rotationSecurityGroup],
-        excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
-      }),
-      automaticallyAfter: rotationInterval,
+      securityGroup: this.rotationSecurityGroup,
+      logKey,
     });
-    this.rotation.node.addDependency(logGroups.rotation);
+    logGroups.rotation = rotation.logGroup;
+    this.logGroups = logGroups;
+    this.rotation = rotation.rotation;
     this.connections.allowDefaultPortFrom(this.rotationSecurityGroup, 'Password rotation');
   }
 
@@ -293,31 +287,6 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
 
   private clusterInstances(): rds.CfnDBInstance[] {
     return this.cluster.node.findAll().filter((c): c is rds.CfnDBInstance => c instanceof rds.CfnDBInstance);
-  }
-
-  private grantMonitoring(stack: Stack): void {
-    const logGroupArn = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: 'RDSOSMetrics',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.monitoringRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'CreateMetricsLogGroup',
-        actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:DescribeLogStreams'],
-        resources: [logGroupArn],
-      }),
-    );
-    // Each instance writes to its own stream, named by its resource id: no wildcard.
-    const instances = this.clusterInstances();
-    this.monitoringRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteThisClusterMetrics',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:GetLogEvents'],
-        resources: instances.map((i) => `${logGroupArn}:log-stream:${i.attrDbiResourceId}`),
-      }),
-    );
   }
 }
 

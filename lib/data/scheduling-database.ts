@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,7 +15,6 @@ import {
   DEFAULT_MAX_ALLOCATED_STORAGE_GIB,
   DEFAULT_MONITORING_INTERVAL,
   DEFAULT_POSTGRES_MAJOR,
-  PASSWORD_EXCLUDED_CHARACTERS,
   POSTGRES_LOG_EXPORTS,
   SUPPORTED_POSTGRES_MAJORS,
 } from './database-defaults';
@@ -23,8 +22,10 @@ import { DatabaseParameters } from './database-parameters';
 import {
   databaseSettings,
   databaseSurroundings,
+  grantEnhancedMonitoring,
   lifecycleProblems,
   placementProblems,
+  rotateAdminPassword,
 } from './database-common';
 import { ISchedulingDatabase, SchedulingDatabaseBaseProps } from './scheduling-database-interface';
 
@@ -118,7 +119,7 @@ export class SchedulingDatabase extends Construct implements ISchedulingDatabase
     const identifier = props.instanceIdentifier ?? defaultIdentifier(stack.stackName);
     const settings = databaseSettings(props);
     const { port, adminUsername, databaseName, backupRetention, backupWindow, maintenanceWindow } = settings;
-    const { logRetention, rotationInterval, removalPolicy } = settings;
+    const { logRetention, removalPolicy } = settings;
 
     const problems = new Problems();
     problems.check(
@@ -216,7 +217,9 @@ export class SchedulingDatabase extends Construct implements ISchedulingDatabase
       this.instance.node.addDependency(group);
     }
     this.hostname = this.instance.dbInstanceEndpointAddress;
-    this.grantMonitoring(stack);
+    grantEnhancedMonitoring(this.monitoringRole, 'WriteThisInstanceMetrics', [
+      `${this.instance.instanceResourceId}`,
+    ]);
     // The literal port, not the instance's endpoint port attribute: rule checkers cannot judge a value known
     // only at deploy time.
     this.connections = new ec2.Connections({
@@ -224,59 +227,23 @@ export class SchedulingDatabase extends Construct implements ISchedulingDatabase
       defaultPort: ec2.Port.tcp(port),
     });
 
-    // The rotation function runs inside the VPC, reaches the database through its own security group and
-    // generates passwords from the same alphabet as the first one.
-    const functionName = `${identifier}-rotation`;
-    logGroups.rotation = new logs.LogGroup(this, 'RotationLogGroup', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: logRetention,
-      encryptionKey: logKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.logGroups = logGroups;
     const attached = this.instance.secret ?? secret;
     this.secret = attached;
-    this.rotation = new secretsmanager.RotationSchedule(this, 'Rotation', {
+    const rotation = rotateAdminPassword(this, props, settings, {
+      identifier,
       secret: attached,
-      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
-        functionName,
-        vpc: props.vpc,
-        vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-        securityGroups: [this.rotationSecurityGroup],
-        excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
-      }),
-      automaticallyAfter: rotationInterval,
+      securityGroup: this.rotationSecurityGroup,
+      logKey,
     });
-    this.rotation.node.addDependency(logGroups.rotation);
+    logGroups.rotation = rotation.logGroup;
+    this.logGroups = logGroups;
+    this.rotation = rotation.rotation;
     this.connections.allowDefaultPortFrom(this.rotationSecurityGroup, 'Password rotation');
   }
 
   /** Lets `peer` (for example the app's tasks) connect to the database port, and nothing else. */
   public allowConnectionsFrom(peer: ec2.IConnectable, description: string): void {
     this.connections.allowDefaultPortFrom(peer, description);
-  }
-
-  private grantMonitoring(stack: Stack): void {
-    const logGroupArn = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: 'RDSOSMetrics',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.monitoringRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'CreateMetricsLogGroup',
-        actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:DescribeLogStreams'],
-        resources: [logGroupArn],
-      }),
-    );
-    this.monitoringRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteThisInstanceMetrics',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:GetLogEvents'],
-        resources: [`${logGroupArn}:log-stream:${this.instance.instanceResourceId}`],
-      }),
-    );
   }
 }
 
