@@ -1,18 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ConfigError, inSettingTerms, parseConfig, stackPropsFromConfig } from '../../lib';
-import { EXAMPLE_CONFIG } from '../support/app';
-
-/** The problems parseConfig reports for the example configuration plus `overrides`. */
-function problemsOf(overrides: Record<string, unknown>): readonly string[] {
-  try {
-    parseConfig(EXAMPLE_CONFIG, overrides);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error(`parseConfig accepted ${JSON.stringify(overrides)}`);
-}
+import { inSettingTerms, parseConfig, stackPropsFromConfig } from '../../lib';
+import { EXAMPLE_CONFIG, problemsOf } from '../support/app';
 
 describe('audit settings', () => {
   describe('validation', () => {

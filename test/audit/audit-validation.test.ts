@@ -5,23 +5,10 @@ import {
   AuditTrail,
   ChangeEvents,
   CisAlarms,
-  ConfigError,
-  parseConfig,
   SecureSchedulingError,
   SecurityDashboard,
 } from '../../lib';
-import { defaultStack, EXAMPLE_CONFIG, testStack } from '../support/app';
-
-/** The problems parseConfig reports for the example configuration plus `overrides`. */
-function problemsOf(overrides: Record<string, unknown>): readonly string[] {
-  try {
-    parseConfig(EXAMPLE_CONFIG, overrides);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error(`parseConfig accepted ${JSON.stringify(overrides)}`);
-}
+import { defaultStack, problemsOf, testStack } from '../support/app';
 
 describe('audit tier bad input', () => {
   describe('settings', () => {

@@ -18,7 +18,7 @@ import {
   SchedulingDatabase,
   SchedulingNetwork,
 } from '../../lib';
-import { testStack } from '../support/app';
+import { only, testStack } from '../support/app';
 
 const COPY_VAULT = 'arn:aws:backup:eu-central-1:222222222222:backup-vault:scheduling-copy';
 
@@ -40,12 +40,6 @@ function build(props: Partial<DatabaseBackupProps> = {}): { stack: Stack; backup
   });
   new DatabaseEvents(stack, 'DatabaseEvents', { instance: database.instance, topic: alerts.topic });
   return { stack, backup };
-}
-
-function only(template: Template, type: string): [string, any] {
-  const found = Object.entries(template.findResources(type));
-  expect(found).toHaveLength(1);
-  return found[0];
 }
 
 describe('DatabaseBackup', () => {

@@ -19,7 +19,7 @@ import {
   SchedulingNetwork,
   SecureSchedulingError,
 } from '../../lib';
-import { testStack } from '../support/app';
+import { only, testStack } from '../support/app';
 
 function build(props: Partial<SchedulingDatabaseProps> = {}): { stack: Stack; database: SchedulingDatabase } {
   const stack = testStack();
@@ -42,13 +42,6 @@ function errorOf(props: Partial<SchedulingDatabaseProps>): SecureSchedulingError
     return e as SecureSchedulingError;
   }
   throw new Error('no error thrown');
-}
-
-/** The one resource of `type` (and matching `props`), as [logical id, definition]. */
-function only(template: Template, type: string, props?: Record<string, unknown>): [string, any] {
-  const found = Object.entries(template.findResources(type, props ? { Properties: props } : undefined));
-  expect(found).toHaveLength(1);
-  return found[0];
 }
 
 describe('SchedulingDatabase', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { parseConfig, SecureSchedulingStack, stackPropsFromConfig } from '../../lib';
+import { ConfigError, parseConfig, SecureSchedulingStack, stackPropsFromConfig } from '../../lib';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -41,4 +41,23 @@ export function defaultStack(
 /** The template of a stack (no compliance packs are registered on test apps unless a test adds them). */
 export function templateOf(stack: Stack): Template {
   return Template.fromStack(stack);
+}
+
+/** The problems parseConfig reports for the example configuration plus `overrides`. */
+export function problemsOf(overrides: Record<string, unknown>): readonly string[] {
+  try {
+    parseConfig(EXAMPLE_CONFIG, overrides);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error(`parseConfig accepted ${JSON.stringify(overrides)}`);
+}
+
+/** The one resource of `type` (and matching `props`), as [logical id, definition]. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- templates are untyped JSON
+export function only(template: Template, type: string, props?: Record<string, unknown>): [string, any] {
+  const found = Object.entries(template.findResources(type, props ? { Properties: props } : undefined));
+  expect(found).toHaveLength(1);
+  return found[0];
 }

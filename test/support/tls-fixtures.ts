@@ -59,18 +59,7 @@ export class TestCa {
         'extendedKeyUsage=serverAuth',
       ].join('\n'),
     );
-    this.openssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      `${base}.key`,
-      '-out',
-      `${base}.csr`,
-      '-subj',
-      `/CN=${names[0]}`,
-    );
+    this.request(base, names[0]);
     this.openssl(
       'x509',
       '-req',
@@ -126,18 +115,7 @@ export class TestCa {
         'commonName = supplied',
       ].join('\n'),
     );
-    this.openssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      `${base}.key`,
-      '-out',
-      `${base}.csr`,
-      '-subj',
-      `/CN=${names[0]}`,
-    );
+    this.request(base, names[0]);
     const asn1Time = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
     this.openssl(
       'ca',
@@ -165,6 +143,22 @@ export class TestCa {
 
   public remove(): void {
     fs.rmSync(this.directory, { recursive: true, force: true });
+  }
+
+  /** A new RSA 2048 key `<base>.key` and a certificate request `<base>.csr` for `commonName`. */
+  private request(base: string, commonName: string): void {
+    this.openssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${base}.key`,
+      '-out',
+      `${base}.csr`,
+      '-subj',
+      `/CN=${commonName}`,
+    );
   }
 
   private openssl(...args: string[]): void {
