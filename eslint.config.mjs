@@ -22,6 +22,12 @@ export default tseslint.config(
     },
   },
   {
+    // The jest transformer is loaded by jest itself, as CommonJS.
+    files: ['test/support/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

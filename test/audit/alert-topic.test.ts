@@ -43,7 +43,7 @@ describe('LogBucket', () => {
   });
 
   test('delivers server access logs through the bucket policy even in an app without the feature flag', () => {
-    const stack = new Stack(new App(), 'NoFlags');
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'NoFlags');
     const target = new LogBucket(stack, 'Target');
     new LogBucket(stack, 'Source', { serverAccessLogsBucket: target.bucket });
     const t = Template.fromStack(stack);

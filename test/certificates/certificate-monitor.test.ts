@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlertTopic, recordedAcknowledgements, SecureSchedulingError } from '../../lib';
 import { CertificateMonitor } from '../../lib/certificates/certificate-monitor';
-import { APP_CONTEXT, testApp, testStack } from '../support/app';
+import { testApp, testStack } from '../support/app';
 import { openFindings, PACKS } from '../support/packs';
 
 const ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
@@ -182,7 +182,7 @@ describe('CertificateMonitor', () => {
 
     test('an unencrypted topic gets no key statement; a given log key is used, no new key made', () => {
       // Bundling skipped: only the role and log group are looked at.
-      const app = new App({ context: { ...APP_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+      const app = testApp({ 'aws:cdk:bundling-stacks': [] });
       const other = testStack(app, 'Plain');
       const key = new kms.Key(other, 'SharedLogKey', { enableKeyRotation: true });
       new CertificateMonitor(other, 'CertificateMonitor', {

@@ -2,7 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { addCompliancePacks, RuleOutcomeLog } from '../../lib';
-import { APP_CONTEXT, defaultStack, testApp } from '../support/app';
+import { defaultStack, testApp } from '../support/app';
 
 /** Synthesizes `app` and returns the message of the validation failure, or 'synthesized'. */
 function synthOutcome(app: App): string {
@@ -19,7 +19,7 @@ function synthOutcome(app: App): string {
  * 400-day ceiling: then only `SchedulingChecklist-C7-LogRetention` reports it.
  */
 function logGroupApp(retention: logs.RetentionDays): { app: App; logGroup: logs.LogGroup } {
-  const app = new App({ context: APP_CONTEXT });
+  const app = testApp();
   const stack = new Stack(app, 'Audit');
   const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const logGroup = new logs.LogGroup(stack, 'Logs', { retention, encryptionKey });

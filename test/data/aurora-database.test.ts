@@ -373,7 +373,7 @@ describe('SchedulingAuroraDatabase', () => {
 describe('SchedulingAuroraDatabase', () => {
   describe('bad input', () => {
     const build = (props: Partial<SchedulingAuroraDatabaseProps>) => {
-      const stack = testStack(new App());
+      const stack = testStack(new App({ builtinCloudFormationValidation: false }));
       const vpc = new ec2.Vpc(stack, 'Vpc', {
         maxAzs: 2,
         natGateways: 0,
@@ -440,7 +440,7 @@ describe('SchedulingAuroraDatabase', () => {
     });
 
     test('accepts the smallest and largest capacities and a single-AZ cluster', () => {
-      const stack = testStack(new App());
+      const stack = testStack(new App({ builtinCloudFormationValidation: false }));
       const vpc = new ec2.Vpc(stack, 'Vpc', {
         maxAzs: 2,
         natGateways: 0,
@@ -466,7 +466,7 @@ describe('SchedulingAuroraDatabase', () => {
 
   describe('the tiers that take a database', () => {
     test('DatabaseBackup and DatabaseEvents need exactly one of instance and cluster', () => {
-      const stack = testStack(new App());
+      const stack = testStack(new App({ builtinCloudFormationValidation: false }));
       const topic = new sns.Topic(stack, 'Topic');
       expect(() => new DatabaseBackup(stack, 'Backup', { alertTopic: topic })).toThrow(
         /exactly one of `instance` and `cluster` must be given, got neither/,

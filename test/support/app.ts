@@ -16,9 +16,13 @@ export const EXAMPLE_CONFIG: Record<string, unknown> = JSON.parse(
   readFileSync(path.join(ROOT, 'config', 'example.json'), 'utf8'),
 );
 
-/** A new app with the bundled app's feature flags. */
-export function testApp(): App {
-  return new App({ context: APP_CONTEXT });
+/**
+ * A new app with the bundled app's feature flags. aws-cdk-lib's own CloudFormation schema validator is off
+ * here: it costs most of an in-process synth and judges aws-cdk-lib's output, not ours. It stays on for every
+ * test that synthesizes the bundled app itself (those run the app as users do).
+ */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...APP_CONTEXT, ...context }, builtinCloudFormationValidation: false });
 }
 
 /** A stack in eu-west-1 with two named zones, for testing one construct on its own. */
