@@ -22,9 +22,19 @@ export default tseslint.config(
     },
   },
   {
-    // The jest transformer is loaded by jest itself, as CommonJS.
+    // The jest transformer and the profiling setup are loaded by jest itself, as CommonJS.
     files: ['test/support/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        expect: 'readonly',
+        beforeAll: 'readonly',
+        afterAll: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -10,4 +10,6 @@ module.exports = {
   // Synthesis is CPU-bound; two workers match the two cores CI has.
   maxWorkers: 2,
   testTimeout: 120000,
+  // `npm run bench:tests` sets TEST_PROFILE_DIR to learn where each file's CPU goes.
+  setupFilesAfterEnv: process.env.TEST_PROFILE_DIR ? ['<rootDir>/test/support/profile.js'] : [],
 };

@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+// Test-suite budget check: the CPU time of the whole jest run against the CPU time of one complete synth of the
+// default app (`cdk synth` with cdk.json's app command: every pack and report), measured in the same run, and
+// where the suite's time goes, file by file.
+//
+//   node scripts/bench-tests.mjs [--synth-runs N] [--max-ratio X] [--top K] [--json] [-- <jest args>]
+//
+// Exit 0 when the suite's CPU is within the budget (a multiple of one synth's), 1 when over it, 2 when the tests
+// fail, a synth fails or the arguments are wrong.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { childrenCpuSeconds, median } from './cpu.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CDK = join(ROOT, 'node_modules', '.bin', 'cdk');
+const JEST = join(ROOT, 'node_modules', '.bin', 'jest');
+const USAGE = `usage: node scripts/bench-tests.mjs [--synth-runs N] [--max-ratio X] [--top K] [--json] [-- <jest args>]
+  --synth-runs N   complete synths of the default app to take the median of (default 3)
+  --max-ratio X    budget: most the suite's CPU may be, in synths of the default app (default 10)
+  --top K          files to list, heaviest first (default 15)
+  --json           print the result as JSON instead of tables`;
+
+function parseArgs(argv) {
+  const opts = { synthRuns: 3, maxRatio: 10, top: 15, json: false, jestArgs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) usageError(`${flag} needs a value`);
+      return argv[++i];
+    };
+    if (flag === '--synth-runs') opts.synthRuns = Number(value());
+    else if (flag === '--max-ratio') opts.maxRatio = Number(value());
+    else if (flag === '--top') opts.top = Number(value());
+    else if (flag === '--json') opts.json = true;
+    else if (flag === '--') {
+      opts.jestArgs = argv.slice(i + 1);
+      break;
+    } else if (flag === '--help' || flag === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else usageError(`unknown argument '${flag}'`);
+  }
+  if (!Number.isInteger(opts.synthRuns) || opts.synthRuns < 1) usageError('--synth-runs must be a positive integer');
+  if (!(opts.maxRatio > 0)) usageError('--max-ratio must be a positive number');
+  if (!Number.isInteger(opts.top) || opts.top < 0) usageError('--top must be a whole number');
+  return opts;
+}
+
+function usageError(message) {
+  console.error(`bench-tests: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function offlineEnv(extra = {}) {
+  const env = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', ...extra };
+  for (const name of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+    delete env[name];
+  }
+  return env;
+}
+
+/** CPU seconds of one synchronous command, with its exit status and the tail of its output. */
+function timedRun(command, args, options) {
+  const before = childrenCpuSeconds();
+  const start = process.hrtime.bigint();
+  const run = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  const after = childrenCpuSeconds();
+  if (before === undefined) {
+    console.error('bench-tests: CPU times are read from /proc: run this on Linux');
+    process.exit(2);
+  }
+  const tail = `${run.stderr ?? ''}${run.stdout ?? ''}`.trimEnd().split('\n').slice(-25).join('\n');
+  return { cpu: after - before, wall, status: run.status, error: run.error, tail };
+}
+
+/** The median CPU seconds of complete synths of the default app, as a user runs it. */
+function synthCpu(runs, workDir) {
+  const times = [];
+  for (let i = 0; i <= runs; i++) {
+    const outDir = mkdtempSync(join(workDir, 'synth-'));
+    const run = timedRun(CDK, ['synth', '--quiet', '--no-notices', '-o', outDir], { env: offlineEnv() });
+    rmSync(outDir, { recursive: true, force: true });
+    if (run.error || run.status !== 0) {
+      console.error(`bench-tests: the default app failed to synth\n${run.tail}`);
+      process.exit(2);
+    }
+    const what = i === 0 ? 'warm-up' : `run ${i}/${runs}`;
+    console.error(`bench-tests: default synth ${what.padEnd(9)} ${run.cpu.toFixed(2)} s CPU`);
+    if (i > 0) times.push(run.cpu);
+  }
+  return median(times);
+}
+
+/** Per-file records written by test/support/profile.js, summed and ranked. */
+function profile(dir) {
+  const files = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  const sum = (field) => files.reduce((s, f) => s + f[field], 0) / 1000;
+  // The same template (stack name and content) synthesized in more than one file is work done twice.
+  const seenIn = new Map();
+  for (const f of files) {
+    for (const t of new Set(f.templates)) seenIn.set(t, [...(seenIn.get(t) ?? []), f.file]);
+  }
+  const repeated = [...seenIn.entries()]
+    .filter(([, where]) => where.length > 1)
+    .map(([template, where]) => ({ template, files: where.map((w) => relative(ROOT, w)) }));
+  const perFile = files
+    .map((f) => ({
+      file: relative(ROOT, f.file),
+      total: f.totalMs / 1000,
+      load: f.loadMs / 1000,
+      synth: f.synthMs / 1000,
+      synths: f.synths,
+      packs: f.packMs / 1000,
+      children: f.childMs / 1000,
+      childProcesses: f.children,
+      rest: (f.totalMs - f.loadMs - f.synthMs - f.childMs - Math.max(0, f.packMs - f.synthMs)) / 1000,
+    }))
+    .sort((a, b) => b.total - a.total);
+  return {
+    files: files.length,
+    load: sum('loadMs'),
+    synth: sum('synthMs'),
+    synths: files.reduce((s, f) => s + f.synths, 0),
+    packs: sum('packMs'),
+    children: sum('childMs'),
+    childProcesses: files.reduce((s, f) => s + f.children, 0),
+    filesSpawning: files.filter((f) => f.children > 0).length,
+    total: sum('totalMs'),
+    repeated,
+    perFile,
+  };
+}
+
+function printReport(result, top) {
+  const p = result.profile;
+  const pct = (x) => `${((100 * x) / p.total).toFixed(0)}%`;
+  console.log(`test suite: ${result.jestCpu.toFixed(1)} s CPU (${result.jestWall.toFixed(1)} s wall), ${p.files} files`);
+  console.log(`  module loading and transpiling  ${p.load.toFixed(1)} s  ${pct(p.load)}`);
+  console.log(`  in-process synths (${p.synths})        ${p.synth.toFixed(1)} s  ${pct(p.synth)}`);
+  console.log(`  compliance packs                ${p.packs.toFixed(1)} s  (inside or outside a synth)`);
+  console.log(
+    `  child processes (${p.childProcesses}, from ${p.filesSpawning} files)  ${p.children.toFixed(1)} s  ${pct(p.children)}`,
+  );
+  const rest = p.total - p.load - p.synth - p.children;
+  console.log(`  constructs, assertions, servers ${rest.toFixed(1)} s  ${pct(rest)}`);
+  console.log(`  jest itself (workers, reporters) ${(result.jestCpu - p.total).toFixed(1)} s`);
+  if (p.repeated.length > 0) {
+    console.log(`templates synthesized in more than one file: ${p.repeated.length}`);
+    for (const r of p.repeated.slice(0, 10)) console.log(`  ${r.template}: ${r.files.join(', ')}`);
+  }
+  console.log(`heaviest files (CPU s: total = load + synth + children + rest; packs within synth):`);
+  for (const f of p.perFile.slice(0, top)) {
+    console.log(
+      `  ${f.total.toFixed(1).padStart(5)}  load ${f.load.toFixed(1)}  synth ${f.synth.toFixed(1)} (${f.synths})  packs ${f.packs.toFixed(1)}  children ${f.children.toFixed(1)} (${f.childProcesses})  ${f.file}`,
+    );
+  }
+  const verdict = result.withinBudget ? 'within budget' : 'OVER BUDGET';
+  console.log(`one default synth: ${result.synthCpu.toFixed(2)} s CPU (median of ${result.synthRuns})`);
+  console.log(
+    `test ratio (suite CPU / one synth's CPU): ${result.ratio.toFixed(1)} (budget ${result.maxRatio}): ${verdict}`,
+  );
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const workDir = mkdtempSync(join(tmpdir(), 'bench-tests-'));
+  try {
+    const synth = synthCpu(opts.synthRuns, workDir);
+    const profileDir = mkdtempSync(join(workDir, 'profile-'));
+    console.error('bench-tests: running the test suite (jest)');
+    const jest = timedRun(JEST, ['--silent', ...opts.jestArgs], {
+      env: offlineEnv({ TEST_PROFILE_DIR: profileDir }),
+    });
+    if (jest.error || jest.status !== 0) {
+      console.error(`bench-tests: the tests failed\n${jest.tail}`);
+      return 2;
+    }
+    const result = {
+      unit: 'CPU seconds',
+      synthCpu: synth,
+      synthRuns: opts.synthRuns,
+      jestCpu: jest.cpu,
+      jestWall: jest.wall,
+      ratio: jest.cpu / synth,
+      maxRatio: opts.maxRatio,
+      profile: profile(profileDir),
+    };
+    result.withinBudget = result.ratio <= opts.maxRatio;
+    if (opts.json) console.log(JSON.stringify(result, null, 2));
+    else printReport(result, opts.top);
+    return result.withinBudget ? 0 : 1;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main();
