@@ -69,7 +69,7 @@ const CIS_FILTERS: Record<string, string> = {
   ),
 };
 
-class PlainSchedulingStack extends Stack {
+export class PlainSchedulingStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps) {
     super(scope, id, props);
 
@@ -298,6 +298,12 @@ class PlainSchedulingStack extends Stack {
   }
 }
 
-const app = new App();
-new PlainSchedulingStack(app, 'PlainScheduling', { env: { account: '111111111111', region: 'eu-west-1' } });
-app.synth();
+/** The stack's construct id, account and region. */
+export const PLAIN_STACK = { id: 'PlainScheduling', env: { account: '111111111111', region: 'eu-west-1' } };
+
+// Synthesized when run as the app (`cdk synth --app "npx tsx bench/plain-app.ts"`), not when a test imports it.
+if (require.main === module) {
+  const app = new App();
+  new PlainSchedulingStack(app, PLAIN_STACK.id, { env: PLAIN_STACK.env });
+  app.synth();
+}

@@ -1,10 +1,11 @@
 /**
- * `cert-check` end to end: the CLI in a child process, the real @aws-sdk/client-acm client configured only by
- * the standard environment variables, and a local server speaking ACM's JSON 1.1 protocol.
+ * `cert-check` end to end: the command as the CLI runs it (in this process, with the environment swapped in;
+ * one run through the CLI in a child process), the real @aws-sdk/client-acm client configured only by the
+ * standard environment variables, and a local server speaking ACM's JSON 1.1 protocol.
  */
 import { NOT_ISSUED_STATUSES } from '../../lib/certificates/assessment';
 import { acmCertificate, AcmServer, inDays } from '../support/acm-server';
-import { cliEnvironment, runCli } from '../support/cli';
+import { cliEnvironment, runCli, runCommand } from '../support/cli';
 
 interface JsonResult {
   ok: boolean;
@@ -31,7 +32,7 @@ describe('secure-scheduling cert-check', () => {
   afterAll(() => acm.stop());
 
   const check = async (...args: string[]) => {
-    const run = await runCli(['cert-check', ...args, '--json'], env);
+    const run = await runCommand(['cert-check', ...args, '--json'], env);
     return { ...run, result: JSON.parse(run.stdout || '{}') as JsonResult };
   };
   const filler = (n: number) =>
@@ -67,7 +68,7 @@ describe('secure-scheduling cert-check', () => {
     test('prints a line a person can read without --json', async () => {
       const good = acmCertificate('schedule.example.com');
       acm.use({ certificates: [good] });
-      const run = await runCli(['cert-check', '--domain', 'schedule.example.com'], env);
+      const run = await runCommand(['cert-check', '--domain', 'schedule.example.com'], env);
       expect(run.status).toBe(0);
       expect(run.stdout).toContain(
         `ok   ${good.CertificateArn} (schedule.example.com, ISSUED, AMAZON_ISSUED, RSA_2048, 365 days left)`,
@@ -210,6 +211,7 @@ describe('secure-scheduling cert-check', () => {
 
     test('no credentials anywhere in the chain exits 3', async () => {
       const bare = cliEnvironment({ AWS_ENDPOINT_URL_ACM: acm.endpoint, AWS_REGION: 'eu-west-1' });
+      // Through the CLI itself: the SDK's whole credential chain of a fresh process, with nothing in it.
       const run = await runCli(['cert-check', '--domain', 'schedule.example.com'], bare);
       expect(run.status).toBe(3);
       expect(run.stderr).toMatch(/credentials/i);
@@ -234,7 +236,7 @@ describe('secure-scheduling cert-check', () => {
       ],
       [['--domain', 'a.example.com', '--colour'], "Unknown option '--colour'"],
     ])('%j', async (args, message) => {
-      const run = await runCli(['cert-check', ...args], env);
+      const run = await runCommand(['cert-check', ...args], env);
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(message);
       expect(run.stderr).toContain('usage: secure-scheduling cert-check --domain <name>');

@@ -1,10 +1,10 @@
 /**
- * `verify` end to end: the CLI in a child process against real TLS servers on 127.0.0.1, with certificates
- * made by openssl at test time.
+ * `verify` end to end against real TLS servers on 127.0.0.1, with certificates made by openssl at test time:
+ * the command as the CLI runs it (in this process; one run through the CLI in a child process).
  */
 import * as net from 'node:net';
 import { AddressInfo } from 'node:net';
-import { runCli } from '../support/cli';
+import { runCli, runCommand } from '../support/cli';
 import { startEndpoint, TestCa, TestEndpoint } from '../support/tls-fixtures';
 
 interface VerifyJson {
@@ -55,7 +55,7 @@ describe('secure-scheduling verify', () => {
   });
 
   const verify = async (endpoint: TestEndpoint, ...extra: string[]) => {
-    const run = await runCli([
+    const run = await runCommand([
       'verify',
       endpoint.url,
       '--ca',
@@ -92,7 +92,7 @@ describe('secure-scheduling verify', () => {
     });
 
     test('without --ca the private CA is not trusted: CERT_UNTRUSTED', async () => {
-      const run = await runCli(['verify', good.url, '--http-port', String(good.httpPort), '--json']);
+      const run = await runCommand(['verify', good.url, '--http-port', String(good.httpPort), '--json']);
       expect(run.status).toBe(1);
       const result = JSON.parse(run.stdout) as VerifyJson;
       expect(ids(result)).toEqual(['CERT_UNTRUSTED']);
@@ -100,7 +100,7 @@ describe('secure-scheduling verify', () => {
     });
 
     test('prints lines a person can read without --json', async () => {
-      const run = await runCli(['verify', good.url, '--ca', ca.caFile, '--http-port', String(good.httpPort)]);
+      const run = await runCommand(['verify', good.url, '--ca', ca.caFile, '--http-port', String(good.httpPort)]);
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('protocols accepted: TLSv1.2, TLSv1.3');
       expect(run.stdout).toContain(`secure-scheduling: ${good.url}: ok`);
@@ -169,7 +169,7 @@ describe('secure-scheduling verify', () => {
 
     test('nothing on plain HTTP is a NO_HTTPS_REDIRECT warning only: exit 0', async () => {
       const closedPort = await freePort();
-      const run = await runCli([
+      const run = await runCommand([
         'verify',
         good.url,
         '--ca',
@@ -190,6 +190,7 @@ describe('secure-scheduling verify', () => {
   describe('when the endpoint cannot be asked', () => {
     test('a port nothing listens on exits 3', async () => {
       const port = await freePort();
+      // Through the CLI itself, in a child process: its exit code and its two output streams.
       const run = await runCli(['verify', `https://localhost:${port}/`, '--json']);
       expect(run.status).toBe(3);
       expect(run.stderr).toContain('unreachable: ECONNREFUSED');
@@ -217,7 +218,7 @@ describe('secure-scheduling verify', () => {
         '--min-days must be a whole number of days between 0 and 9999',
       ],
     ])('%j', async (args, message) => {
-      const run = await runCli(['verify', ...args]);
+      const run = await runCommand(['verify', ...args]);
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(message);
       expect(run.stderr).toContain('usage: secure-scheduling verify <https-url>');

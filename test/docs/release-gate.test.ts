@@ -1,6 +1,6 @@
 /**
- * The pipeline example of docs/certificates.md (docs/examples/release-gate.sh) run for real: bash, the CLI in
- * child processes, a local ACM server for cert-check and local TLS servers for verify. The deployment is a
+ * The pipeline example of docs/certificates.md (docs/examples/release-gate.sh) run for real: bash, the compiled
+ * CLI in child processes, a local ACM server for cert-check and local TLS servers for verify. The deployment is a
  * command that leaves a mark, so each test can tell whether the gate let it run.
  */
 import { spawn } from 'node:child_process';
@@ -8,12 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { acmCertificate, AcmServer, inDays } from '../support/acm-server';
-import { cliEnvironment } from '../support/cli';
+import { cliEnvironment, compiledCliPath } from '../support/cli';
 import { startEndpoint, TestCa, TestEndpoint } from '../support/tls-fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'docs', 'examples', 'release-gate.sh');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 interface GateRun {
   readonly status: number | null;
@@ -55,7 +54,7 @@ describe('docs/examples/release-gate.sh', () => {
         env: cliEnvironment({
           DOMAIN: 'schedule.example.com',
           URL: endpoint.url,
-          SECURE_SCHEDULING_CLI: `${TSX} ${path.join(ROOT, 'bin', 'cli.ts')}`,
+          SECURE_SCHEDULING_CLI: `${process.execPath} ${compiledCliPath()}`,
           DEPLOY_COMMAND: `touch ${mark}`,
           VERIFY_OPTIONS: `--ca ${ca.caFile} --http-port ${endpoint.httpPort}`,
           REPORTS: reports,

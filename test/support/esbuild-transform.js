@@ -4,7 +4,15 @@
 const { createHash } = require('node:crypto');
 const { transformSync, version } = require('esbuild');
 
-const OPTIONS = { loader: 'ts', format: 'cjs', target: 'node20', sourcemap: 'inline' };
+// `import()` becomes `require()`, as TypeScript's CommonJS output does: jest's module registry serves
+// `require` but not dynamic imports (those need its experimental VM modules).
+const OPTIONS = {
+  loader: 'ts',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'inline',
+  supported: { 'dynamic-import': false },
+};
 
 module.exports = {
   process(source, filename) {
