@@ -12,11 +12,13 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import {
   addCompliancePacks,
+  checklistVerdicts,
   inSettingTerms,
   parseConfig,
   recordedAcknowledgements,
   RuleOutcomeLog,
   summarizeValidationReport,
+  verdictLine,
   writeOutcomeReports,
   SecureSchedulingError,
   SecureSchedulingStack,
@@ -56,12 +58,6 @@ function main(): void {
     outcomes.outcomes,
     assembly.directory,
   );
-  console.error(
-    `secure-scheduling: compliance summary for reviewers: ${htmlReport} (also ${markdownReport})`,
-  );
-  console.error(
-    `secure-scheduling: every rule × resource outcome in ${jsonReport} and ${csvReport}; SARIF: ${sarifReport}`,
-  );
   const summary = summarizeValidationReport(assembly.directory);
   const report = summary.reportPath ?? path.join(assembly.directory, 'validation-report.json');
   if (summary.failures.length > 0) {
@@ -69,12 +65,26 @@ function main(): void {
     console.error(
       `secure-scheduling: ${summary.failures.length} unacknowledged compliance findings; report: ${report}`,
     );
-    return;
+  } else {
+    console.error(
+      `secure-scheduling: compliance packs ${packs.map((p) => p.readPackName).join(', ')} found no unacknowledged finding` +
+        `${summary.warnings.length > 0 ? ` (${summary.warnings.length} warnings)` : ''}; ` +
+        `${recordedAcknowledgements(app).length} acknowledgements, each with its reason (docs/compliance.md); report: ${report}`,
+    );
+  }
+  // The last lines a reviewer or a pipeline log shows: one verdict per checklist item, then where to read more.
+  // A verdict other than met does not fail synth; only an unacknowledged finding does.
+  console.error(
+    'secure-scheduling: checklist verdicts (an item is met only when the evidence it requires is present):',
+  );
+  for (const verdict of checklistVerdicts(outcomes.outcomes)) {
+    console.error(`  ${verdictLine(verdict)}`);
   }
   console.error(
-    `secure-scheduling: compliance packs ${packs.map((p) => p.readPackName).join(', ')} found no unacknowledged finding` +
-      `${summary.warnings.length > 0 ? ` (${summary.warnings.length} warnings)` : ''}; ` +
-      `${recordedAcknowledgements(app).length} acknowledgements, each with its reason (docs/compliance.md); report: ${report}`,
+    `secure-scheduling: compliance summary for reviewers: ${htmlReport} (also ${markdownReport})`,
+  );
+  console.error(
+    `secure-scheduling: every rule × resource outcome in ${jsonReport} and ${csvReport}; SARIF: ${sarifReport}`,
   );
 }
 

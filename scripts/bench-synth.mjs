@@ -199,7 +199,14 @@ function main() {
     const o = summarize(ours, times.get(ours));
     const b = summarize(baseline, times.get(baseline));
     const ratio = o.median / b.median;
-    const result = { unit: 'CPU seconds', runs: opts.runs, maxRatio: opts.maxRatio, ours: o, baseline: b, ratio };
+    const result = {
+      unit: 'CPU seconds',
+      runs: opts.runs,
+      maxRatio: opts.maxRatio,
+      ours: o,
+      baseline: b,
+      ratio,
+    };
     result.withinBudget = ratio <= opts.maxRatio;
     if (opts.json) console.log(JSON.stringify(result, null, 2));
     else printTable(result);

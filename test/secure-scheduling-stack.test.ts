@@ -80,8 +80,12 @@ describe('SecureSchedulingStack', () => {
     // 31: with the opt-in Aurora engine (not on the default stack), HIPAA's and NIST's RDSInBackupPlan judge the
     // cluster's writer and reader as standalone instances; AWS Backup backs up only the whole cluster, which is
     // in the plan (auroraClusterInstance).
-    const MAX_REGISTRY_ENTRIES = 31;
-    const MAX_RECORDED_ON_DEFAULT_STACK = 41;
+    // 33 and 43: HIPAA's and NIST's LambdaConcurrency on the certificate monitor, which reserves no concurrency
+    // because a reservation can fail stack creation in an account with a low limit (lambdaNoReservedConcurrency).
+    // 34 and 44: AwsSolutions-SQS3 on the dead-letter queue of the alert rules, which is itself a dead-letter
+    // queue (of EventBridge targets, which the rule does not recognize) (alertRuleDeadLetterQueue).
+    const MAX_REGISTRY_ENTRIES = 34;
+    const MAX_RECORDED_ON_DEFAULT_STACK = 44;
 
     test('the registry holds no more entries than its ceiling, each with a reason of substance', () => {
       const entries = Object.values(ACKNOWLEDGEMENTS).flat() as Acknowledgement[];
@@ -190,18 +194,7 @@ describe('SecureSchedulingStack', () => {
       });
     });
 
-    test('only this account may use the topic key for alarms and events', () => {
-      template.hasResourceProperties('AWS::KMS::Key', {
-        KeyPolicy: {
-          Statement: Match.arrayWith([
-            Match.objectLike({
-              Sid: 'AllowAlarmAndEventPublishers',
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-            }),
-          ]),
-        },
-      });
-    });
+    // Who may publish to the topic and use its key is evaluated by a policy engine: test/audit/alert-delivery.test.ts.
   });
 
   describe('log retention', () => {

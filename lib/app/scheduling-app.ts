@@ -1,4 +1,12 @@
-import { CALCOM_DEFAULT_IMAGE, CALCOM_START_COMMAND, DEFAULT_CONTAINER_USER } from '../private/defaults';
+import { Duration } from 'aws-cdk-lib';
+import {
+  CALCOM_DEFAULT_IMAGE,
+  CALCOM_HEALTH_CHECK_GRACE,
+  CALCOM_PREPARED_PATHS,
+  CALCOM_START_COMMAND,
+  CALCOM_WRITABLE_PATHS,
+  DEFAULT_CONTAINER_USER,
+} from '../private/defaults';
 
 /** A secret the construct generates in Secrets Manager and hands to the container as an environment variable. */
 export interface GeneratedSecret {
@@ -44,8 +52,34 @@ export interface SchedulingAppDefinition {
   readonly generatedSecrets: Readonly<Record<string, GeneratedSecret>>;
   /** Path the load balancer probes; must answer 200 without a session. */
   readonly healthCheckPath: string;
-  /** Paths that must be writable (a scratch volume is mounted at each); the rest of the file system is read-only. */
+  /**
+   * Paths that must be writable, starting empty (a scratch volume is mounted at each); the rest of the file system
+   * is read-only.
+   */
   readonly writablePaths: readonly string[];
+  /**
+   * Directories of the image the app writes into when it starts (for example to put its real URL into build
+   * output). Before the app starts, a preparation container of the same image, running as `user` with no Linux
+   * capabilities and a read-only root, copies each into a task volume; the app then mounts that volume, writable,
+   * at the same path, and the root file system stays read-only. The image needs `/bin/sh` and `cp`.
+   * @default - none
+   */
+  readonly preparedPaths?: readonly string[];
+  /**
+   * Hand each task volume to `user` before anything else starts. Fargate creates bind mount volumes owned by root
+   * with mode 0755, so a non-root app could not write to them otherwise; the step is a container of the same image
+   * that runs `chown` as root with CAP_CHOWN as its only capability, on the empty volumes, and exits. Turn it off
+   * only for an image whose Dockerfile declares each path as a `VOLUME` owned by its user (Fargate then copies
+   * that directory and its ownership into the volume), or whose image has no `chown`.
+   * @default true
+   */
+  readonly chownVolumes?: boolean;
+  /**
+   * How long a new task of this app may take to pass its first health checks (migrations included). The
+   * service's own `healthCheckGracePeriod`, when given, wins.
+   * @default - two minutes
+   */
+  readonly healthCheckGracePeriod?: Duration;
   /** User (uid:gid) the app runs as: never root. */
   readonly user: string;
   /** How the app reads a database URL, when it does; apps that read libpq's PG* variables need nothing. */
@@ -98,6 +132,22 @@ export interface ContainerAppOptions {
    */
   readonly writablePaths?: string[];
   /**
+   * Image directories copied into writable task volumes before the app starts (see
+   * `SchedulingAppDefinition.preparedPaths`).
+   * @default - none
+   */
+  readonly preparedPaths?: string[];
+  /**
+   * Hand the task volumes to `user` before the app starts (see `SchedulingAppDefinition.chownVolumes`).
+   * @default true
+   */
+  readonly chownVolumes?: boolean;
+  /**
+   * How long a new task may take to pass its first health checks.
+   * @default - two minutes
+   */
+  readonly healthCheckGracePeriod?: Duration;
+  /**
    * User (uid:gid) the app runs as.
    * @default '1000:1000'
    */
@@ -140,7 +190,11 @@ export class SchedulingApp {
         },
       },
       healthCheckPath: '/auth/login',
-      writablePaths: ['/tmp', '/calcom/apps/web/.next/cache'],
+      writablePaths: [...CALCOM_WRITABLE_PATHS],
+      // The start script rewrites the build-time URL in these with `sed -i` (docs/first-deploy.md).
+      preparedPaths: [...CALCOM_PREPARED_PATHS],
+      // The first start applies every migration to an empty database.
+      healthCheckGracePeriod: CALCOM_HEALTH_CHECK_GRACE,
       user: DEFAULT_CONTAINER_USER,
       // Prisma reads DATABASE_URL (and DATABASE_DIRECT_URL for migrations); the image's start script waits
       // for DATABASE_HOST before migrating.
@@ -162,6 +216,9 @@ export class SchedulingApp {
       generatedSecrets: options.generatedSecrets ?? {},
       healthCheckPath: options.healthCheckPath ?? '/',
       writablePaths: options.writablePaths ?? ['/tmp'],
+      preparedPaths: options.preparedPaths,
+      chownVolumes: options.chownVolumes,
+      healthCheckGracePeriod: options.healthCheckGracePeriod,
       user: options.user ?? DEFAULT_CONTAINER_USER,
       databaseUrl: options.databaseUrl,
     };

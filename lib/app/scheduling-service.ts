@@ -28,7 +28,18 @@ import { isPinnedImage, parseEcrReference } from '../private/image-reference';
 import { Problems } from '../private/problems';
 import { SECRET_NAME } from '../private/secret-names';
 import { tlsVerificationProblems } from '../private/tls-environment';
+import {
+  copyScript,
+  isSafePath,
+  isWithin,
+  ownerCommand,
+  PREPARED_STAGING_ROOT,
+  stagingPath,
+} from '../private/volume-preparation';
 import { SchedulingAppDefinition } from './scheduling-app';
+
+/** The volume ownership step is the one container that runs as root, with CAP_CHOWN as its only capability. */
+const ROOT_USER = '0';
 
 /** Fargate's valid CPU units and, for each, the memory sizes (MiB) it can be paired with. */
 const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
@@ -135,7 +146,7 @@ export interface SchedulingServiceProps {
 
   /**
    * Time a new task has to become healthy before failed probes count.
-   * @default Duration.seconds(120)
+   * @default - the app definition's `healthCheckGracePeriod` (15 minutes for Cal.com), else two minutes
    */
   readonly healthCheckGracePeriod?: Duration;
 
@@ -188,6 +199,16 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The app container. */
   public readonly container: ecs.ContainerDefinition;
+  /**
+   * The step that hands the task volumes to the app's user before anything else starts (root with CAP_CHOWN
+   * only, then it exits); absent when the app has no volume or its definition turns it off.
+   */
+  public readonly volumeOwnerContainer?: ecs.ContainerDefinition;
+  /**
+   * The step that copies the app definition's `preparedPaths` into their volumes before the app starts; absent
+   * when there are none.
+   */
+  public readonly prepareContainer?: ecs.ContainerDefinition;
   /** Target group the HTTPS listener forwards to. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** Log group of the app. */
@@ -283,16 +304,23 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
     this.secrets = secrets;
 
     const ecrImage = parseEcrReference(app.imageReference);
+    const image = ecrImage
+      ? ecs.ContainerImage.fromEcrRepository(
+          ecr.Repository.fromRepositoryAttributes(this, 'ImageRepository', {
+            repositoryName: ecrImage.repositoryName,
+            repositoryArn: `arn:${Stack.of(this).partition}:ecr:${ecrImage.region}:${ecrImage.account}:repository/${ecrImage.repositoryName}`,
+          }),
+          ecrImage.tagOrDigest,
+        )
+      : ecs.ContainerImage.fromRegistry(app.imageReference);
+    const logging = ecs.LogDrivers.awsLogs({
+      logGroup: this.logGroup,
+      streamPrefix: app.name,
+      mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+      maxBufferSize: Size.mebibytes(25),
+    });
     this.container = this.taskDefinition.addContainer('App', {
-      image: ecrImage
-        ? ecs.ContainerImage.fromEcrRepository(
-            ecr.Repository.fromRepositoryAttributes(this, 'ImageRepository', {
-              repositoryName: ecrImage.repositoryName,
-              repositoryArn: `arn:${Stack.of(this).partition}:ecr:${ecrImage.region}:${ecrImage.account}:repository/${ecrImage.repositoryName}`,
-            }),
-            ecrImage.tagOrDigest,
-          )
-        : ecs.ContainerImage.fromRegistry(app.imageReference),
+      image,
       essential: true,
       memoryLimitMiB,
       user: app.user,
@@ -307,12 +335,7 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
       },
       ...databaseUrlStart(app, props.database),
       portMappings: [{ containerPort: app.containerPort, protocol: ecs.Protocol.TCP, name: 'http' }],
-      logging: ecs.LogDrivers.awsLogs({
-        logGroup: this.logGroup,
-        streamPrefix: app.name,
-        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
-        maxBufferSize: Size.mebibytes(25),
-      }),
+      logging,
       stopTimeout: Duration.seconds(30),
       linuxParameters: new ecs.LinuxParameters(this, 'LinuxParameters', { initProcessEnabled: true }),
     });
@@ -324,11 +347,9 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
     }
     // No Linux capabilities beyond what the app needs: none, since it binds an unprivileged port.
     this.container.linuxParameters?.dropCapabilities(ecs.Capability.ALL);
-    app.writablePaths.forEach((path, i) => {
-      const name = `scratch-${i}`;
-      this.taskDefinition.addVolume({ name });
-      this.container.addMountPoints({ sourceVolume: name, containerPath: path, readOnly: false });
-    });
+    const steps = this.addStartSteps(app, image, logging);
+    this.volumeOwnerContainer = steps.volumeOwner;
+    this.prepareContainer = steps.prepare;
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -356,7 +377,8 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      healthCheckGracePeriod: props.healthCheckGracePeriod ?? DEFAULT_HEALTH_CHECK_GRACE,
+      healthCheckGracePeriod:
+        props.healthCheckGracePeriod ?? app.healthCheckGracePeriod ?? DEFAULT_HEALTH_CHECK_GRACE,
       enableExecuteCommand: false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
@@ -397,6 +419,103 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
       requestsPerTarget,
       targetGroup: this.targetGroup,
     });
+  }
+
+  /**
+   * The task's volumes, mounted in the app container, and the steps that make them usable before it starts:
+   * hand them to the app's user, then copy the prepared paths into theirs. Each step waits for the one before
+   * it, and the app for the last.
+   */
+  private addStartSteps(
+    app: SchedulingAppDefinition,
+    image: ecs.ContainerImage,
+    logging: ecs.LogDriver,
+  ): { readonly volumeOwner?: ecs.ContainerDefinition; readonly prepare?: ecs.ContainerDefinition } {
+    // Task volumes live on the task's ephemeral storage (encrypted, gone when the task stops): scratch paths start
+    // empty, prepared paths start as a copy of the image's directory.
+    const volumes: { readonly name: string; readonly path: string }[] = [];
+    let volumeOwner: ecs.ContainerDefinition | undefined;
+    let prepare: ecs.ContainerDefinition | undefined;
+    app.writablePaths.forEach((path, i) => volumes.push({ name: `scratch-${i}`, path }));
+    const preparedPaths = app.preparedPaths ?? [];
+    preparedPaths.forEach((path, i) => volumes.push({ name: `prepared-${i}`, path }));
+    for (const volume of volumes) {
+      this.taskDefinition.addVolume({ name: volume.name });
+      this.container.addMountPoints({
+        sourceVolume: volume.name,
+        containerPath: volume.path,
+        readOnly: false,
+      });
+    }
+
+    // Fargate creates each volume owned by root, mode 0755 (docs/first-deploy.md): hand them to the app's user
+    // first, with the one capability that takes (CAP_CHOWN), so neither the copy nor the app needs root.
+    if (volumes.length > 0 && (app.chownVolumes ?? true)) {
+      volumeOwner = this.taskDefinition.addContainer('VolumeOwner', {
+        image,
+        essential: false,
+        user: ROOT_USER,
+        readonlyRootFilesystem: true,
+        // The arguments go in `command`, so the image's own CMD can never be appended to them.
+        ...splitCommand(
+          ownerCommand(
+            app.user,
+            volumes.map((v) => v.path),
+          ),
+        ),
+        logging,
+        linuxParameters: new ecs.LinuxParameters(this, 'VolumeOwnerLinuxParameters'),
+      });
+      // Fargate may only add SYS_PTRACE, so CAP_CHOWN is kept by dropping every other one by name.
+      volumeOwner.linuxParameters?.dropCapabilities(
+        ...Object.values(ecs.Capability).filter(
+          (c) => c !== ecs.Capability.ALL && c !== ecs.Capability.CHOWN,
+        ),
+      );
+      for (const volume of volumes) {
+        volumeOwner.addMountPoints({
+          sourceVolume: volume.name,
+          containerPath: volume.path,
+          readOnly: false,
+        });
+      }
+    }
+
+    if (preparedPaths.length > 0) {
+      const copy = this.taskDefinition.addContainer('Prepare', {
+        image,
+        essential: false,
+        user: app.user,
+        readonlyRootFilesystem: true,
+        entryPoint: ['/bin/sh', '-c'],
+        command: [copyScript(preparedPaths.map((source, i) => ({ source, target: stagingPath(i) })))],
+        logging,
+        linuxParameters: new ecs.LinuxParameters(this, 'PrepareLinuxParameters'),
+      });
+      copy.linuxParameters?.dropCapabilities(ecs.Capability.ALL);
+      // Mounted beside the image's directory, not over it: the copy reads one and writes the other.
+      preparedPaths.forEach((_, i) =>
+        copy.addMountPoints({
+          sourceVolume: `prepared-${i}`,
+          containerPath: stagingPath(i),
+          readOnly: false,
+        }),
+      );
+      prepare = copy;
+    }
+
+    // Each step waits for the one before it to exit 0; a failed step stops the task before the app starts. No
+    // startTimeout: Fargate caps it at 120 seconds, less than a large copy may take.
+    const steps = [volumeOwner, prepare, this.container].filter(
+      (c): c is ecs.ContainerDefinition => c !== undefined,
+    );
+    for (let i = 1; i < steps.length; i++) {
+      steps[i].addContainerDependencies({
+        container: steps[i - 1],
+        condition: ecs.ContainerDependencyCondition.SUCCESS,
+      });
+    }
+    return { volumeOwner, prepare };
   }
 }
 
@@ -464,6 +583,7 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
     props.app.writablePaths.length === 0 && !props.writableRootFilesystem,
     '`app.writablePaths` must name at least one scratch path (for example /tmp)',
   );
+  problems.add(...volumePathProblems(props.app));
   const generated = Object.keys(props.app.generatedSecrets);
   const plainSecretNames = Object.keys(props.app.environment).filter(
     (n) => generated.includes(n) || (props.secrets ?? {})[n],
@@ -474,6 +594,42 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
   );
   problems.add(...tlsVerificationProblems(props.app.environment, 'app.environment'));
   problems.throwIfAny(scope);
+}
+
+/**
+ * Paths of the task volumes: absolute and plain (they become shell words and mount points), each named once, none
+ * inside another (a mount would hide the other) or inside the preparation container's staging directory.
+ */
+function volumePathProblems(app: SchedulingAppDefinition): string[] {
+  const problems: string[] = [];
+  const named = [
+    ...app.writablePaths.map((path) => ({ prop: 'app.writablePaths', path })),
+    ...(app.preparedPaths ?? []).map((path) => ({ prop: 'app.preparedPaths', path })),
+  ];
+  for (const { prop, path } of named) {
+    if (Token.isUnresolved(path)) {
+      continue;
+    }
+    if (!isSafePath(path)) {
+      problems.push(
+        `\`${prop}\` must hold absolute paths of letters, digits and . _ - @ + with no '.' or '..' segment, got '${path}'`,
+      );
+    } else if (isWithin(path, PREPARED_STAGING_ROOT)) {
+      problems.push(
+        `\`${prop}\` must not be inside ${PREPARED_STAGING_ROOT} (the preparation step's own), got '${path}'`,
+      );
+    }
+  }
+  named.forEach((a, i) =>
+    named.slice(i + 1).forEach((b) => {
+      if (isWithin(a.path, b.path) || isWithin(b.path, a.path)) {
+        problems.push(
+          `\`${a.prop}\` '${a.path}' and \`${b.prop}\` '${b.path}' overlap: each volume needs a path of its own`,
+        );
+      }
+    }),
+  );
+  return problems;
 }
 
 /** libpq's variables of the connection, except the credentials; TLS is required (checklist C1). */
@@ -523,6 +679,14 @@ function databaseUrlStart(
     `exec ${wiring.startCommand}`,
   ];
   return { entryPoint: ['/bin/sh', '-c'], command: [lines.join('\n')] };
+}
+
+/** A command as ECS's entry point (the program) and command (its arguments). */
+function splitCommand([program, ...args]: readonly string[]): Pick<
+  ecs.ContainerDefinitionOptions,
+  'entryPoint' | 'command'
+> {
+  return { entryPoint: [program], command: [...args] };
 }
 
 function pascalCase(envName: string): string {

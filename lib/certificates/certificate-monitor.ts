@@ -8,7 +8,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -17,6 +16,7 @@ import { LogEncryptionKey } from '../audit/log-encryption-key';
 import { acknowledge } from '../compliance/acknowledgements';
 import { DEFAULT_LOG_RETENTION } from '../private/defaults';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { BUNDLE_FILE, bundledHandlerCode } from '../private/bundled-handler';
 import { Problems } from '../private/problems';
 import { DEFAULT_CERTIFICATE_POLICY } from './assessment';
 import { MONITOR_ENVIRONMENT, MONITOR_METRIC } from './monitor-contract';
@@ -34,6 +34,8 @@ const MONITOR_RETRY_ATTEMPTS = 2;
 const MONITOR_MAX_EVENT_AGE = Duration.hours(6);
 /** A dead-lettered run is kept this long: two weeks to notice the queue's alarm and look. */
 const DEAD_LETTER_RETENTION = Duration.days(14);
+/** Errors are summed over this period: short, so the alarm clears soon after a retry succeeds. */
+const ERRORS_ALARM_PERIOD = Duration.minutes(5);
 
 export interface CertificateMonitorProps {
   /** Certificates to assess, typically the one of the HTTPS listener. */
@@ -80,14 +82,15 @@ export interface CertificateMonitorProps {
  * Watches certificates every day (checklist C1). A Lambda function describes each certificate in ACM,
  * assesses it with the same rules as `secure-scheduling cert-check`, records its days to expiry as the metric
  * `SecureScheduling/DaysToExpiry` (dimension `CertificateArn`) and sends any error finding to the alert topic.
- * Its role may only describe these certificates, publish to this topic and write its own log. Failed runs are
- * retried, then kept in an encrypted dead-letter queue whose alarm also goes to the topic.
+ * Its role may only describe these certificates, publish to this topic and write its own log. A failed run
+ * raises an alarm on the topic and is retried; runs that still fail are kept in an encrypted dead-letter queue
+ * whose alarm also goes to the topic.
  *
  * The function runs outside the VPC: it needs only public AWS APIs, holds no data and accepts no connection.
  */
 export class CertificateMonitor extends Construct {
   /** The function. */
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   /** Its execution role. */
   public readonly role: iam.Role;
   /** Its log group. */
@@ -96,6 +99,12 @@ export class CertificateMonitor extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** Raised when a run lands in the dead-letter queue: the certificates went unchecked. */
   public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /**
+   * Raised when a run of the function fails (an error of its code, or a timeout): the alert comes on the
+   * first failed attempt, hours before the dead-letter queue's. Throttled runs are not alarmed here: Lambda
+   * retries them until `MONITOR_MAX_EVENT_AGE` and then dead-letters them, which `deadLetterAlarm` reports.
+   */
+  public readonly errorsAlarm: cloudwatch.Alarm;
   /** The schedule. */
   public readonly rule: events.Rule;
 
@@ -177,11 +186,16 @@ export class CertificateMonitor extends Construct {
     );
 
     const extension = path.extname(__filename);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
       description: `Assesses the ACM certificate(s) of ${props.domainName} daily and alerts on findings`,
-      // Built from TypeScript in the source tree, from the compiled JavaScript in the published package.
-      entry: path.join(__dirname, `monitor-handler${extension === '.ts' ? '.ts' : '.js'}`),
-      handler: 'handler',
+      // Built from TypeScript in the source tree, from the compiled JavaScript in the published package, by
+      // esbuild in this process: never Docker, synth stays offline. The Lambda runtime provides AWS SDK v3;
+      // bundling it would only add size.
+      code: bundledHandlerCode(
+        path.join(__dirname, `monitor-handler${extension === '.ts' ? '.ts' : '.js'}`),
+        { target: 'node24', externalModules: ['@aws-sdk/*'] },
+      ),
+      handler: `${path.parse(BUNDLE_FILE).name}.handler`,
       runtime: MONITOR_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
@@ -191,25 +205,20 @@ export class CertificateMonitor extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: MONITOR_RETRY_ATTEMPTS,
       maxEventAge: MONITOR_MAX_EVENT_AGE,
-      // One run at a time is all a daily check needs, and it caps what a runaway trigger could cost.
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency: Lambda refuses any reservation that leaves the account fewer than 100
+      // unreserved executions, and new accounts may have 10 in all, so a reservation can fail stack creation.
+      // The run count is bounded without one: only this rule may invoke the function (its resource policy
+      // names the rule), the rule fires on `schedule`, and each run is retried at most MONITOR_RETRY_ATTEMPTS
+      // times within MONITOR_MAX_EVENT_AGE, each attempt ending within its timeout.
       environment: {
         [MONITOR_ENVIRONMENT.certificateArns]: props.certificates.map((c) => c.certificateArn).join(','),
         [MONITOR_ENVIRONMENT.domainName]: props.domainName,
         [MONITOR_ENVIRONMENT.minDaysLeft]: String(minDaysLeft),
         [MONITOR_ENVIRONMENT.topicArn]: props.topic.topicArn,
       },
-      bundling: {
-        // Bundled by the esbuild installed next to the app, never in Docker: synth stays offline.
-        forceDockerBundling: false,
-        // The Lambda runtime provides AWS SDK v3; bundling it would only add size.
-        externalModules: ['@aws-sdk/*'],
-        minify: true,
-        sourceMap: false,
-        target: 'node24',
-      },
     });
     acknowledge(this.function, 'lambdaOutsideVpc');
+    acknowledge(this.function, 'lambdaNoReservedConcurrency');
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: `Daily certificate check of ${props.domainName}`,
@@ -234,9 +243,22 @@ export class CertificateMonitor extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `A run of the certificate check of ${props.domainName} failed (an error or a timeout of the function); Lambda retries it ${MONITOR_RETRY_ATTEMPTS} times. The function's log says why.`,
+      metric: this.function.metricErrors({ period: ERRORS_ALARM_PERIOD, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // The function runs once a day: no data between runs is the healthy state.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
     const action = new cloudwatchActions.SnsAction(props.topic);
-    this.deadLetterAlarm.addAlarmAction(action);
-    this.deadLetterAlarm.addOkAction(action);
+    for (const alarm of [this.deadLetterAlarm, this.errorsAlarm]) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
   }
 
   /** Days the certificate has left, as the monitor last recorded it (minimum per day). */

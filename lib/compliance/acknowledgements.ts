@@ -129,6 +129,13 @@ export const ACKNOWLEDGEMENTS = {
     reason:
       'The certificate monitor calls only AWS APIs (ACM DescribeCertificate, SNS Publish, CloudWatch Logs) over HTTPS: it reads certificate metadata, holds no scheduling or personal data, opens no connection to the VPC and accepts none (it has no endpoint; only its daily EventBridge schedule invokes it). Inside the VPC it would still need those public endpoints, through the NAT gateways or three more priced interface endpoints, and its role would need network-interface actions on "*". Its role is limited to the named certificates, the alert topic and its own log group.',
   })),
+  /** A scheduled Lambda function left without reserved concurrency, which could fail stack creation (the certificate monitor). */
+  lambdaNoReservedConcurrency: ['HIPAA.Security', 'NIST.800.53.R5'].map((pack) => ({
+    ruleId: `${pack}-LambdaConcurrency`,
+    checklist: 'C5' as const,
+    reason:
+      'Lambda refuses any reserved concurrency that leaves the account fewer than 100 unreserved concurrent executions, and new accounts can have a limit of 10 in all, so a reservation could make the first deployment fail. The certificate monitor stays bounded without one: only its own EventBridge schedule may invoke it (its resource policy names that rule), the rule fires once a day, each run ends within a one-minute timeout and is retried at most twice within six hours before it is dead-lettered, and failed and dead-lettered runs raise alarms on the alert topic.',
+  })),
   /** The role AWS Backup backs up and restores the database with (the service-role policies AWS maintains). */
   backupServiceRole: ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores'].map(
     (policy) => ({
@@ -152,6 +159,15 @@ export const ACKNOWLEDGEMENTS = {
       checklist: 'C3',
       reason:
         'Step Functions writes its execution logs through CloudWatch Logs log deliveries (logs:CreateLogDelivery, logs:GetLogDelivery, logs:PutResourcePolicy and the like) and its traces to X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSampling*); AWS documents that these actions support no resource-level permissions, so they are granted on "*". They only deliver logs and traces. The one action that changes anything, ecs:UpdateService, is granted on the app service alone, and only states.amazonaws.com can assume the role.',
+    },
+  ],
+  /** The dead-letter queue of the EventBridge rules that deliver to the alert topic. */
+  alertRuleDeadLetterQueue: [
+    {
+      ruleId: 'AwsSolutions-SQS3',
+      checklist: 'C10',
+      reason:
+        "This queue is the dead-letter queue of the alert rules' EventBridge targets: each target's DeadLetterConfig names it, and EventBridge puts there the alerts it could not deliver to the alert topic after its retries. AwsSolutions-SQS3 recognizes only queues named by an SQS redrive policy or by a Lambda function's dead-letter configuration, so it reads this one as a work queue without a dead-letter queue. Nothing consumes it: it keeps each failed alert for 14 days, encrypted with the alert topic's key, TLS only, and only the stack's own rules may send to it; an alarm on the alert topic fires on its first message. A dead-letter queue behind it would only move unread alerts to a second queue.",
     },
   ],
 } satisfies Record<string, readonly Acknowledgement[]>;

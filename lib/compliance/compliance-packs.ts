@@ -10,6 +10,7 @@ import {
 } from 'cdk-nag';
 import { AcknowledgementAudit } from './acknowledgement-audit';
 import { SchedulingChecklistChecks } from './checklist/scheduling-checklist-checks';
+import { DeployTimeRulesPlugin } from './deploy-time/deploy-time-plugin';
 import { recordingPack, RuleOutcomeLog } from './rule-outcomes';
 
 export interface CompliancePacksOptions {
@@ -30,7 +31,8 @@ export interface CompliancePacksOptions {
  * Registers the compliance packs secure-scheduling is checked against on an app or stage: AWS Solutions,
  * HIPAA Security, NIST 800-53 rev 5, PCI DSS 3.2.1 and the project's own checklist pack, then an audit of the
  * acknowledgements (each needs a reason, and must match a finding of those packs). Synth then fails on any
- * finding that is neither fixed nor acknowledged, and on any stale or unexplained acknowledgement.
+ * finding that is neither fixed nor acknowledged, and on any stale or unexplained acknowledgement. Last, the
+ * deploy-time rules: synth also fails on a limit AWS would enforce only when the stack is deployed.
  * Returns the registered packs.
  */
 export function addCompliancePacks(app: IConstruct, options: CompliancePacksOptions = {}): NagPack[] {
@@ -50,6 +52,9 @@ export function addCompliancePacks(app: IConstruct, options: CompliancePacksOpti
       log,
       packs.map((p) => p.readPackName),
     ),
+    // Limits AWS enforces at deploy time (docs/deploy-time-rules.md): a plugin of its own, not a pack, whose
+    // problems name their rule and AWS documentation; they are for fixing, since AWS would refuse the deploy.
+    new DeployTimeRulesPlugin(),
   );
   return packs;
 }

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { checklistVerdicts } from './checklist-verdicts';
 import { RuleOutcome } from './rule-outcomes';
 import { outcomesToHtml, outcomesToMarkdown } from './summary-report';
 
@@ -23,14 +24,23 @@ const CSV_COLUMNS = [
   'reason',
 ] as const;
 
-/** Totals per pack and status, then every outcome, as JSON a reviewer's tooling can read. */
+/**
+ * Totals per pack and status, the verdict on each checklist item (with its reasons and the resources behind
+ * each piece of evidence), then every outcome, as JSON a reviewer's tooling can read.
+ */
 export function outcomesToJson(outcomes: readonly RuleOutcome[]): string {
   const totals: Record<string, Record<string, number>> = {};
   for (const o of outcomes) {
     totals[o.pack] ??= {};
     totals[o.pack][o.status] = (totals[o.pack][o.status] ?? 0) + 1;
   }
-  return `${JSON.stringify({ totals, outcomes }, null, 2)}\n`;
+  const verdicts = checklistVerdicts(outcomes).map((v) => ({
+    item: v.item,
+    verdict: v.verdict,
+    reasons: v.reasons,
+    evidence: v.evidence.map((e) => ({ evidence: e.requirement.evidence, resources: e.resources })),
+  }));
+  return `${JSON.stringify({ totals, verdicts, outcomes }, null, 2)}\n`;
 }
 
 /** One line per rule × resource outcome, RFC 4180 quoting, for spreadsheets. */

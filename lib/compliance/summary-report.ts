@@ -1,11 +1,23 @@
-import { ChecklistItem } from './acknowledgements';
 import { CHECKLIST_ITEMS } from './checklist/checklist-items';
 import { CHECKLIST_RULES } from './checklist/checklist-rules';
+import {
+  baseRuleId,
+  checklistRuleId,
+  ChecklistVerdict,
+  checklistVerdicts,
+  EvidenceCheck,
+} from './checklist-verdicts';
 import { OutcomeStatus, RuleOutcome } from './rule-outcomes';
-import { shippedRuleChecklistItem } from './shipped-rule-checklist';
+import { SHIPPED_RULE_CHECKLIST } from './shipped-rule-checklist';
 
 const STATUSES: readonly OutcomeStatus[] = ['compliant', 'acknowledged', 'non-compliant', 'error'];
 const STATUS_HEADERS = ['Compliant', 'Acknowledged', 'Non-compliant', 'Error'];
+
+/** What a rule that had no resource to judge reads in the per-rule tables. */
+const NOT_CHECKED = 'not checked';
+
+/** A table cell: one value, or a list of construct paths (one a line in HTML, comma-separated in Markdown). */
+type Cell = string | readonly string[];
 
 /** A piece of the reviewers' summary, rendered as Markdown or as HTML. */
 type Block =
@@ -14,45 +26,11 @@ type Block =
   | {
       readonly kind: 'table';
       readonly header: readonly string[];
-      readonly rows: ReadonlyArray<readonly string[]>;
+      readonly rows: ReadonlyArray<readonly Cell[]>;
     };
-
-/**
- * The checklist item an outcome belongs to: the item of a rule of the checklist pack, the item an
- * acknowledgement names (`[C3] reason`), or the item `SHIPPED_RULE_CHECKLIST` gives a shipped pack's rule.
- * Outcomes of rules of template hygiene, or of rules not in that table, are counted under their pack only.
- */
-export function checklistItemOf(outcome: RuleOutcome): ChecklistItem | undefined {
-  const base = baseRuleId(outcome.ruleId);
-  const rule = CHECKLIST_RULES.find((r) => base === `SchedulingChecklist-${r.id}`);
-  if (rule) {
-    return rule.checklist;
-  }
-  const named = /^\[(C\d+)\]/.exec(outcome.acknowledgement?.reason ?? '')?.[1];
-  if (named !== undefined && named in CHECKLIST_ITEMS) {
-    return named as ChecklistItem;
-  }
-  return shippedRuleChecklistItem(outcome.ruleId) ?? undefined;
-}
-
-/** A rule id without the finding a rule reports among several: `AwsSolutions-IAM5[Resource::*]` → `AwsSolutions-IAM5`. */
-function baseRuleId(ruleId: string): string {
-  return ruleId.replace(/\[.*$/, '');
-}
 
 const count = (list: readonly RuleOutcome[], status: OutcomeStatus) =>
   list.filter((o) => o.status === status).length;
-/**
- * Whether a checklist item is met, in one phrase: `not met` while any finding is open, `met, with
- * acknowledgements` when some finding was accepted with a reason, `met` when every rule passed, and
- * `nothing to check` when no rule judged a resource for it.
- */
-export function verdictOf(outcomes: readonly RuleOutcome[]): string {
-  if (outcomes.length === 0) return 'nothing to check';
-  if (count(outcomes, 'non-compliant') + count(outcomes, 'error') > 0) return 'not met';
-  if (count(outcomes, 'acknowledged') > 0) return 'met, with acknowledgements';
-  return 'met';
-}
 
 /**
  * What an open finding says, without the standard's control ids (listed with the rule above it), and for a
@@ -63,16 +41,55 @@ const findingText = (o: RuleOutcome) => {
   return o.status === 'error' ? `Could not be judged at synth (a value known only at deploy): ${info}` : info;
 };
 
-const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
-/** `2 compliant, 1 acknowledged`: how many outcomes of each status a rule had. */
+/** `2 compliant, 1 acknowledged`: how many outcomes of each status a rule had; `not checked` for none. */
 const outcomeText = (list: readonly RuleOutcome[]) =>
-  STATUSES.filter((s) => count(list, s) > 0)
-    .map((s) => `${count(list, s)} ${s}`)
-    .join(', ');
+  list.length === 0
+    ? NOT_CHECKED
+    : STATUSES.filter((s) => count(list, s) > 0)
+        .map((s) => `${count(list, s)} ${s}`)
+        .join(', ');
 const counts = (list: readonly RuleOutcome[]) => STATUSES.map((s) => String(count(list, s)));
 
-/** Totals per pack and per checklist item, then each item's rules, outcomes and reasons. */
+/** The checklist items of `verdicts` that read `verdict`, as `C2, C7`, or `none`. */
+const itemsReading = (verdicts: readonly ChecklistVerdict[], verdict: ChecklistVerdict['verdict']) =>
+  verdicts
+    .filter((v) => v.verdict === verdict)
+    .map((v) => v.item)
+    .join(', ') || 'none';
+
+/** What the verdict on an item rests on, in one sentence under its heading. */
+function verdictText(verdict: ChecklistVerdict): string {
+  const acknowledged = count(verdict.outcomes, 'acknowledged');
+  switch (verdict.verdict) {
+    case 'met':
+      return 'Met: every piece of evidence it requires is present, and every outcome passed.';
+    case 'met, with acknowledgements':
+      return `Met, with acknowledgements: every piece of evidence it requires is present; ${acknowledged} ${acknowledged === 1 ? 'finding was' : 'findings were'} accepted with a reason, listed below.`;
+    case 'not met':
+      return `Not met: ${verdict.reasons.join('; ')}.`;
+    case 'not checked':
+      return `Not checked: ${verdict.reasons.join('; ')}.`;
+  }
+}
+
+/** One row of an item's evidence table: what it requires, from which rules, and who supplies it. */
+function evidenceRow(check: EvidenceCheck): Cell[] {
+  return [
+    check.requirement.evidence,
+    check.requirement.anyOf.map(checklistRuleId).join(' or ') +
+      (check.requirement.acknowledgedCounts ? ' (compliant or acknowledged)' : ' (compliant)'),
+    check.resources.length > 0 ? 'present' : `absent: ${check.requirement.absent}`,
+    check.resources,
+  ];
+}
+
+/** Whether `outcome` is of the shipped rule `key` of `SHIPPED_RULE_CHECKLIST` (keyed with or without its pack). */
+const ofShippedRule = (outcome: RuleOutcome, key: string) => {
+  const base = baseRuleId(outcome.ruleId);
+  return base === key || base.endsWith(`-${key}`);
+};
+
+/** Totals per pack and per checklist item, then each item's evidence, rules, outcomes and reasons. */
 function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 1, text: 'Compliance summary' }];
   const unresolved = count(outcomes, 'non-compliant') + count(outcomes, 'error');
@@ -88,6 +105,16 @@ function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
           text: `${unresolved} findings are neither fixed nor acknowledged: synth failed.`,
         },
   );
+  const verdicts = checklistVerdicts(outcomes);
+  const notMet = verdicts.filter((v) => v.verdict === 'not met').length;
+  blocks.push({
+    kind: 'paragraph',
+    alert: notMet > 0,
+    text:
+      `Checklist items not met: ${itemsReading(verdicts, 'not met')}; not checked: ${itemsReading(verdicts, 'not checked')}. ` +
+      'An item reads met only when every piece of evidence it requires is present and none of its findings is open; ' +
+      'it reads not checked when no rule had a resource to judge for it.',
+  });
 
   blocks.push({ kind: 'heading', level: 2, text: 'Totals per pack' });
   blocks.push({
@@ -99,55 +126,43 @@ function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
     ]),
   });
 
-  const byItem = new Map<ChecklistItem, RuleOutcome[]>();
-  for (const outcome of outcomes) {
-    const item = checklistItemOf(outcome);
-    if (item) {
-      byItem.set(item, [...(byItem.get(item) ?? []), outcome]);
-    }
-  }
-  const items = Object.entries(CHECKLIST_ITEMS) as Array<[ChecklistItem, string]>;
   blocks.push({ kind: 'heading', level: 2, text: 'Totals per checklist item' });
   blocks.push({
     kind: 'table',
-    header: ['Item', 'Requirement', 'Verdict', ...STATUS_HEADERS],
-    rows: items.map(([item, title]) => [
-      item,
-      title,
-      verdictOf(byItem.get(item) ?? []),
-      ...counts(byItem.get(item) ?? []),
+    header: ['Item', 'Requirement', 'Verdict', 'Why', ...STATUS_HEADERS],
+    rows: verdicts.map((v) => [
+      v.item,
+      CHECKLIST_ITEMS[v.item],
+      v.verdict,
+      v.reasons.join('; ') || '—',
+      ...counts(v.outcomes),
     ]),
   });
 
-  for (const [item, title] of items) {
-    const own = byItem.get(item) ?? [];
-    blocks.push({ kind: 'heading', level: 2, text: `${item}: ${title}` });
-    const unresolvedHere = count(own, 'non-compliant') + count(own, 'error');
+  for (const verdict of verdicts) {
+    const { item, outcomes: own } = verdict;
+    blocks.push({ kind: 'heading', level: 2, text: `${item}: ${CHECKLIST_ITEMS[item]}` });
+    blocks.push({ kind: 'paragraph', alert: verdict.verdict === 'not met', text: verdictText(verdict) });
+    blocks.push({ kind: 'paragraph', text: 'Evidence it requires to read met:' });
     blocks.push({
-      kind: 'paragraph',
-      alert: unresolvedHere > 0,
-      text: `${capitalized(verdictOf(own))}${unresolvedHere > 0 ? `: ${unresolvedHere} open findings, listed at the end of this section` : ''}.`,
+      kind: 'table',
+      header: ['Evidence', 'From', 'Present', 'Supplied by'],
+      rows: verdict.evidence.map(evidenceRow),
     });
     const rules = CHECKLIST_RULES.filter((r) => r.checklist === item);
-    if (rules.length === 0 && own.length === 0) {
-      blocks.push({ kind: 'paragraph', text: 'No rule checks this item in the synthesized stacks yet.' });
-      continue;
-    }
-    if (rules.length > 0) {
-      blocks.push({
-        kind: 'table',
-        header: ['Rule', 'What it requires', 'Resources', 'Outcome'],
-        rows: rules.map((rule) => {
-          const checked = own.filter((o) => baseRuleId(o.ruleId) === `SchedulingChecklist-${rule.id}`);
-          return [
-            `SchedulingChecklist-${rule.id}`,
-            rule.explanation,
-            String(new Set(checked.map((o) => o.resourcePath)).size),
-            checked.length === 0 ? 'not applicable' : outcomeText(checked),
-          ];
-        }),
-      });
-    }
+    blocks.push({
+      kind: 'table',
+      header: ['Rule', 'What it requires', 'Resources', 'Outcome'],
+      rows: rules.map((rule) => {
+        const checked = own.filter((o) => baseRuleId(o.ruleId) === checklistRuleId(rule.id));
+        return [
+          checklistRuleId(rule.id),
+          rule.explanation,
+          String(new Set(checked.map((o) => o.resourcePath)).size),
+          outcomeText(checked),
+        ];
+      }),
+    });
     const shipped = own.filter((o) => o.pack !== 'SchedulingChecklist');
     if (shipped.length > 0) {
       const shippedRules = [...new Set(shipped.map((o) => baseRuleId(o.ruleId)))].sort();
@@ -164,6 +179,16 @@ function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
             outcomeText(checked),
           ];
         }),
+      });
+    }
+    // Not-applicable outcomes are not recorded: a shipped rule of this item with no outcome judged nothing.
+    const unjudged = Object.entries(SHIPPED_RULE_CHECKLIST)
+      .filter(([key, served]) => served === item && !outcomes.some((o) => ofShippedRule(o, key)))
+      .map(([key]) => key);
+    if (unjudged.length > 0) {
+      blocks.push({
+        kind: 'paragraph',
+        text: `Rules of the shipped packs for this item that had nothing to judge (${NOT_CHECKED}): ${unjudged.join(', ')}.`,
       });
     }
     const acknowledged = own.filter((o) => o.status === 'acknowledged');
@@ -197,7 +222,9 @@ function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
  * checklist item its rules, the resources checked, their outcome and every acknowledgement with its reason.
  */
 export function outcomesToMarkdown(outcomes: readonly RuleOutcome[]): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  // A list reads as one line of comma-separated construct paths; an empty one as a dash.
+  const cell = (value: Cell) =>
+    (typeof value === 'string' ? value : value.join(', ') || '—').replace(/\|/g, '\\|');
   const parts = summaryBlocks(outcomes).map((block) => {
     switch (block.kind) {
       case 'heading':
@@ -219,25 +246,30 @@ export function outcomesToMarkdown(outcomes: readonly RuleOutcome[]): string {
 export function outcomesToHtml(outcomes: readonly RuleOutcome[]): string {
   const escape = (text: string) =>
     text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  const cellHtml = (header: string, value: string) =>
-    header === 'Item' && /^C\d+$/.test(value) ? `<a href="#${value}">${value}</a>` : escape(value);
-  const statusClass = (header: string, value: string) => {
+  const cellHtml = (header: string, value: Cell) => {
+    if (typeof value !== 'string') return value.map(escape).join('<br>') || '—';
+    return header === 'Item' && /^C\d+$/.test(value) ? `<a href="#${value}">${value}</a>` : escape(value);
+  };
+  const statusClass = (header: string, cell: Cell) => {
+    // A list cell holds construct paths.
+    if (typeof cell !== 'string') return ' class="path"';
+    const value = cell;
     if (STATUS_HEADERS.includes(header)) {
       return value !== '0' ? ` class="${header.toLowerCase()}"` : '';
     }
-    if (header === 'Verdict' || header === 'Outcome') {
+    if (header === 'Verdict' || header === 'Outcome' || header === 'Present') {
       // The worst status in the cell gives its colour.
-      const status = /non-compliant|error|not met/.test(value)
+      const status = /non-compliant|error|not met|^absent/.test(value)
         ? 'non-compliant'
         : /acknowledg/.test(value)
           ? 'acknowledged'
-          : /compliant|^met$/.test(value)
+          : /compliant|^met$|^present$/.test(value)
             ? 'compliant'
             : 'not-applicable';
       return ` class="${status}"`;
     }
     // Rule ids and construct paths are long words: they may break anywhere, in a monospace font.
-    if (header === 'Rule' || header === 'Pack') return ' class="id"';
+    if (header === 'Rule' || header === 'Pack' || header === 'From') return ' class="id"';
     if (header === 'Resource') return ' class="path"';
     return '';
   };

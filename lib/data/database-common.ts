@@ -236,6 +236,10 @@ export function rotateAdminPassword(
       excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
     }),
     automaticallyAfter: settings.rotationInterval,
+    // Not right after creation (the default): the first tasks read the password and run the migrations then,
+    // and the restart that follows every rotation would stop a task mid-migration (Prisma then refuses to
+    // migrate again until the failed migration is resolved by hand). The first rotation is one interval later.
+    rotateImmediatelyOnUpdate: false,
   });
   rotation.node.addDependency(logGroup);
   return { logGroup, rotation };

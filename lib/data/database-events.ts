@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -24,7 +24,10 @@ export interface DatabaseEventsProps {
    * @default - none: `instance` is required
    */
   readonly cluster?: rds.IDatabaseCluster;
-  /** Topic that receives them. Its key must let `events.rds.amazonaws.com` use it (AlertTopic's does). */
+  /**
+   * Topic that receives them. Its policy gets a statement that admits RDS on behalf of this database; its key
+   * must let `events.rds.amazonaws.com` use it (AlertTopic's does).
+   */
   readonly topic: sns.ITopic;
   /**
    * RDS event categories sent (of the instance, or of the cluster).
@@ -60,17 +63,34 @@ export class DatabaseEvents extends Construct {
       `exactly one of \`instance\` and \`cluster\` must be given, got ${props.instance ? 'both' : 'neither'}`,
     );
     problems.throwIfAny(this);
-    // RDS publishes as a service: the topic lets it, for this account's instances only.
+    const cluster = props.cluster;
+    const stack = Stack.of(this);
+    // RDS publishes as a service, on behalf of the resource an event is about: its ARN is the request's
+    // aws:SourceArn, its account aws:SourceAccount. The topic admits the databases subscribed here and no other
+    // (the documented form: "SourceARN – Your RDS resource ARN"):
+    // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.GrantingPermissions.html
+    const instanceArn = (id: string) =>
+      stack.formatArn({
+        service: 'rds',
+        resource: 'db',
+        resourceName: id,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    const sourceArns = cluster
+      ? [cluster.clusterArn, ...cluster.instanceIdentifiers.map(instanceArn)]
+      : [props.instance!.instanceArn];
     props.topic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowRdsEvents',
         principals: [new iam.ServicePrincipal('events.rds.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [props.topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: {
+          ArnLike: { 'aws:SourceArn': sourceArns },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
       }),
     );
-    const cluster = props.cluster;
     this.subscription = new rds.CfnEventSubscription(this, 'Resource', {
       snsTopicArn: props.topic.topicArn,
       sourceType: cluster ? 'db-cluster' : 'db-instance',

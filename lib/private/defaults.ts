@@ -128,8 +128,26 @@ export const DEFAULT_CPU_TARGET_PERCENT = 60;
 export const DEFAULT_REQUESTS_PER_TARGET = 500;
 /** The default Cal.com image: a release tag, never `latest`. Update path: docs/constructs.md. */
 export const CALCOM_DEFAULT_IMAGE = 'calcom/cal.com:v5.5.0';
-/** The Cal.com image's own start command (its CMD): applies migrations, then starts the server. */
+/**
+ * The Cal.com image's own start command (its CMD): rewrites the build-time URL in its build output, applies the
+ * database migrations, seeds the app store, then starts the server (docs/first-deploy.md).
+ */
 export const CALCOM_START_COMMAND = '/calcom/scripts/start.sh';
+/**
+ * Directories of the Cal.com image its start script rewrites in place (`sed -i` on every file that holds the
+ * build-time URL): each is copied into a task volume the app may write, while the root file system stays
+ * read-only. `.next/cache` (Next.js's own cache) lives inside the `.next` copy.
+ */
+export const CALCOM_PREPARED_PATHS: readonly string[] = ['/calcom/apps/web/.next', '/calcom/apps/web/public'];
+/** Scratch space of Cal.com: `/tmp`, also its HOME (npx, yarn and Prisma keep caches there). */
+export const CALCOM_WRITABLE_PATHS: readonly string[] = ['/tmp'];
+/**
+ * How long a new Cal.com task has before failed health checks count: its first start copies the build output,
+ * rewrites the URL in it, applies every migration to an empty database and seeds the app store (minutes, see
+ * docs/first-deploy.md); later starts take one to two minutes. The load balancer sends no traffic to a task
+ * before it passes its checks, so a long grace delays only the replacement of a task that hangs.
+ */
+export const CALCOM_HEALTH_CHECK_GRACE = Duration.minutes(15);
 /** Numeric uid:gid of the `node` user in Node.js base images; never root. */
 export const DEFAULT_CONTAINER_USER = '1000:1000';
 export const DEFAULT_HEALTH_CHECK_INTERVAL = Duration.seconds(30);

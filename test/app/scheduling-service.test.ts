@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   recordedAcknowledgements,
@@ -12,6 +12,7 @@ import {
   SchedulingServiceProps,
   TlsLoadBalancer,
 } from '../../lib';
+import { copyScript, ownerCommand } from '../../lib/private/volume-preparation';
 import { testStack } from '../support/app';
 
 const CERT_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/0b0a6f6e-3c41-4a8e-9f64-2d1c3d5e7a90';
@@ -39,6 +40,23 @@ function build(props: Partial<SchedulingServiceProps> = {}): { stack: Stack; ser
 function withApp(overrides: Partial<SchedulingAppDefinition>): Partial<SchedulingServiceProps> {
   return { app: { ...CALCOM, ...overrides } };
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- templates are untyped JSON
+type ContainerJson = Record<string, any>;
+
+/** The container definitions of the one task definition, by name. */
+function containersOf(template: Template): Record<string, ContainerJson> {
+  const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
+  return Object.fromEntries(
+    taskDefinition.Properties.ContainerDefinitions.map((c: ContainerJson) => [c.Name, c]),
+  );
+}
+
+const CALCOM_VOLUMES = [
+  { SourceVolume: 'scratch-0', ContainerPath: '/tmp', ReadOnly: false },
+  { SourceVolume: 'prepared-0', ContainerPath: '/calcom/apps/web/.next', ReadOnly: false },
+  { SourceVolume: 'prepared-1', ContainerPath: '/calcom/apps/web/public', ReadOnly: false },
+];
 
 describe('SchedulingService', () => {
   let template: Template;
@@ -93,11 +111,12 @@ describe('SchedulingService', () => {
       expect(container.LinuxParameters.Capabilities.Drop).toEqual(['ALL']);
     });
 
-    test('writes only to scratch volumes', () => {
-      expect(container.MountPoints.map((m: { ContainerPath: string }) => m.ContainerPath)).toEqual([
-        '/tmp',
-        '/calcom/apps/web/.next/cache',
-      ]);
+    test('writes only to its task volumes: scratch /tmp and the copies of the build output it rewrites', () => {
+      expect(container.MountPoints).toEqual(CALCOM_VOLUMES);
+    });
+
+    test("runs the image's start script from the image's working directory (it calls scripts/ relative to it)", () => {
+      expect(container.WorkingDirectory).toBeUndefined();
     });
 
     test('gets its secrets from Secrets Manager, never as plain values', () => {
@@ -126,6 +145,123 @@ describe('SchedulingService', () => {
         Properties: { RetentionInDays: 90, KmsKeyId: Match.anyValue() },
         DeletionPolicy: 'Retain',
       });
+    });
+  });
+
+  describe('start steps', () => {
+    let containers: Record<string, ContainerJson>;
+
+    beforeAll(() => {
+      containers = containersOf(template);
+    });
+
+    test('the task has the app and two steps that run before it, the app first in the definition', () => {
+      expect(Object.keys(containers)).toEqual(['App', 'VolumeOwner', 'Prepare']);
+      expect(containers.App.Essential).toBe(true);
+      expect(containers.VolumeOwner.Essential).toBe(false);
+      expect(containers.Prepare.Essential).toBe(false);
+    });
+
+    test('the volumes are task-scoped bind mounts on the ephemeral storage, nothing from a host or a file system', () => {
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        Volumes: [{ Name: 'scratch-0' }, { Name: 'prepared-0' }, { Name: 'prepared-1' }],
+      });
+    });
+
+    test('the ownership step hands every volume to the app user: root, CAP_CHOWN its one capability, read-only root', () => {
+      const owner = containers.VolumeOwner;
+      expect(owner.Image).toBe('calcom/cal.com:v5.5.0');
+      expect(owner.User).toBe('0');
+      expect(owner.ReadonlyRootFilesystem).toBe(true);
+      expect([...owner.EntryPoint, ...owner.Command]).toEqual(
+        ownerCommand('1000:1000', ['/tmp', '/calcom/apps/web/.next', '/calcom/apps/web/public']),
+      );
+      // The arguments are the command, so the image's CMD (its start script) is never appended to them.
+      expect(owner.EntryPoint).toEqual(['chown']);
+      expect(owner.MountPoints).toEqual(CALCOM_VOLUMES);
+      const dropped: string[] = owner.LinuxParameters.Capabilities.Drop;
+      expect(dropped).not.toContain('CHOWN');
+      expect(dropped).not.toContain('ALL');
+      // Every capability of Fargate's default set but CHOWN is gone.
+      for (const capability of [
+        'AUDIT_WRITE',
+        'DAC_OVERRIDE',
+        'FOWNER',
+        'FSETID',
+        'KILL',
+        'MKNOD',
+        'NET_BIND_SERVICE',
+        'NET_RAW',
+        'SETFCAP',
+        'SETGID',
+        'SETPCAP',
+        'SETUID',
+        'SYS_CHROOT',
+      ]) {
+        expect(dropped).toContain(capability);
+      }
+    });
+
+    test('the copy runs as the app user with no capability, from the image into the volumes beside it', () => {
+      const prepare = containers.Prepare;
+      expect(prepare.Image).toBe('calcom/cal.com:v5.5.0');
+      expect(prepare.User).toBe('1000:1000');
+      expect(prepare.ReadonlyRootFilesystem).toBe(true);
+      expect(prepare.LinuxParameters.Capabilities).toEqual({ Drop: ['ALL'] });
+      expect(prepare.EntryPoint).toEqual(['/bin/sh', '-c']);
+      // The very text test/private/volume-preparation.test.ts runs against a local tree.
+      expect(prepare.Command).toEqual([
+        copyScript([
+          { source: '/calcom/apps/web/.next', target: '/prepared/0' },
+          { source: '/calcom/apps/web/public', target: '/prepared/1' },
+        ]),
+      ]);
+      expect(prepare.MountPoints).toEqual([
+        { SourceVolume: 'prepared-0', ContainerPath: '/prepared/0', ReadOnly: false },
+        { SourceVolume: 'prepared-1', ContainerPath: '/prepared/1', ReadOnly: false },
+      ]);
+    });
+
+    test('each step waits for the one before it to exit 0: ownership, then copy, then the app', () => {
+      expect(containers.VolumeOwner.DependsOn).toBeUndefined();
+      expect(containers.Prepare.DependsOn).toEqual([{ ContainerName: 'VolumeOwner', Condition: 'SUCCESS' }]);
+      expect(containers.App.DependsOn).toEqual([{ ContainerName: 'Prepare', Condition: 'SUCCESS' }]);
+    });
+
+    test('no step has a start timeout (Fargate caps it at 120 seconds, less than a large copy may take)', () => {
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html (startTimeout:
+      // "The valid values for Fargate are 2-120 seconds"); without one, the app waits for the copy to finish.
+      for (const c of Object.values(containers)) {
+        expect(c.StartTimeout).toBeUndefined();
+      }
+    });
+
+    test('no container adds a Linux capability (Fargate allows adding SYS_PTRACE alone)', () => {
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html
+      for (const c of Object.values(containers)) {
+        expect(c.LinuxParameters?.Capabilities?.Add).toBeUndefined();
+      }
+    });
+
+    test('each step logs to the app log group, in its own stream (the container name is part of it)', () => {
+      for (const name of ['VolumeOwner', 'Prepare']) {
+        expect(containers[name].LogConfiguration).toEqual(containers.App.LogConfiguration);
+      }
+    });
+
+    test('no step reserves memory: they run before the app, which keeps the whole task as its hard limit', () => {
+      expect(containers.VolumeOwner.Memory).toBeUndefined();
+      expect(containers.Prepare.Memory).toBeUndefined();
+      expect(containers.App.Memory).toBe(2048);
+    });
+
+    test('a new Cal.com task has 15 minutes to pass its first health checks (first migrations and seed)', () => {
+      template.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 900 });
+    });
+
+    test('a grace period given to the service wins over the app definition', () => {
+      const t = Template.fromStack(build({ healthCheckGracePeriod: Duration.minutes(5) }).stack);
+      t.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 300 });
     });
   });
 
@@ -284,6 +420,7 @@ describe('SchedulingService', () => {
         image: 'ghcr.io/acme/booking:1.4.2',
         containerPort: 8080,
         healthCheckPath: '/health',
+        user: '2000:2000',
       });
       const t = Template.fromStack(build({ app }).stack);
       t.resourceCountIs('AWS::SecretsManager::Secret', 0);
@@ -291,14 +428,53 @@ describe('SchedulingService', () => {
         HealthCheckPath: '/health',
         Port: 8080,
       });
-      t.hasResourceProperties('AWS::ECS::TaskDefinition', {
-        ContainerDefinitions: [
-          Match.objectLike({
-            Image: 'ghcr.io/acme/booking:1.4.2',
-            MountPoints: [Match.objectLike({ ContainerPath: '/tmp' })],
-          }),
-        ],
+      t.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 120 });
+      const containers = containersOf(t);
+      // No prepared path: no copy step; the scratch volume is still handed to the app's user.
+      expect(Object.keys(containers)).toEqual(['App', 'VolumeOwner']);
+      expect(containers.App).toMatchObject({
+        Image: 'ghcr.io/acme/booking:1.4.2',
+        User: '2000:2000',
+        MountPoints: [{ SourceVolume: 'scratch-0', ContainerPath: '/tmp', ReadOnly: false }],
+        DependsOn: [{ ContainerName: 'VolumeOwner', Condition: 'SUCCESS' }],
       });
+      expect(containers.VolumeOwner.Command).toEqual(['2000:2000', '/tmp']);
+    });
+
+    test('prepares its own paths, and skips the ownership step when its image owns its volumes', () => {
+      const app = SchedulingApp.container({
+        name: 'booking',
+        image: 'ghcr.io/acme/booking:1.4.2',
+        containerPort: 8080,
+        preparedPaths: ['/srv/www'],
+        chownVolumes: false,
+        healthCheckGracePeriod: Duration.minutes(4),
+      });
+      const t = Template.fromStack(build({ app }).stack);
+      t.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 240 });
+      const containers = containersOf(t);
+      expect(Object.keys(containers)).toEqual(['App', 'Prepare']);
+      expect(containers.Prepare.DependsOn).toBeUndefined();
+      expect(containers.Prepare.Command).toEqual([
+        copyScript([{ source: '/srv/www', target: '/prepared/0' }]),
+      ]);
+      expect(containers.App.DependsOn).toEqual([{ ContainerName: 'Prepare', Condition: 'SUCCESS' }]);
+      expect(containers.App.MountPoints).toEqual([
+        { SourceVolume: 'scratch-0', ContainerPath: '/tmp', ReadOnly: false },
+        { SourceVolume: 'prepared-0', ContainerPath: '/srv/www', ReadOnly: false },
+      ]);
+    });
+
+    test('with a writable root and no volume, runs alone', () => {
+      const app = SchedulingApp.container({
+        name: 'booking',
+        image: 'ghcr.io/acme/booking:1.4.2',
+        containerPort: 8080,
+        writablePaths: [],
+      });
+      const containers = containersOf(Template.fromStack(build({ app, writableRootFilesystem: true }).stack));
+      expect(Object.keys(containers)).toEqual(['App']);
+      expect(containers.App.DependsOn).toBeUndefined();
     });
   });
 
@@ -348,6 +524,26 @@ describe('SchedulingService', () => {
         /`egressPorts` must hold TCP ports between 1 and 65535, got 70000/,
       );
       expect(() => build({ egressPorts: [587] })).toThrow(/`egressPorts` must include 443, got \[587\]/);
+    });
+
+    test('throws when a volume path is relative, names a parent, or is inside the staging directory, together', () => {
+      expect(() =>
+        build(withApp({ writablePaths: ['tmp'], preparedPaths: ['/calcom/../etc', '/prepared/x'] })),
+      ).toThrow(
+        new RegExp(
+          [
+            "`app.writablePaths` must hold absolute paths .* got 'tmp'",
+            "`app.preparedPaths` must hold absolute paths .* got '/calcom/../etc'",
+            "`app.preparedPaths` must not be inside /prepared .* got '/prepared/x'",
+          ].join('[\\s\\S]*'),
+        ),
+      );
+    });
+
+    test('throws when a scratch path lies inside a prepared path (one mount would hide the other)', () => {
+      expect(() => build(withApp({ writablePaths: ['/tmp', '/calcom/apps/web/.next/cache'] }))).toThrow(
+        /`app.writablePaths` '\/calcom\/apps\/web\/.next\/cache' and `app.preparedPaths` '\/calcom\/apps\/web\/.next' overlap/,
+      );
     });
 
     test('throws when the app would run as root', () => {

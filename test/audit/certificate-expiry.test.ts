@@ -42,7 +42,11 @@ describe('CertificateExpiry', () => {
 
   describe('alarms', () => {
     test("one per certificate on ACM's daily DaysToExpiry, at 30 days by default, to the topic", () => {
-      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      const alarms = Object.values(
+        template.findResources('AWS::CloudWatch::Alarm', {
+          Properties: { Namespace: 'AWS/CertificateManager' },
+        }),
+      );
       expect(alarms).toHaveLength(2);
       for (const alarm of alarms) {
         expect(alarm.Properties).toMatchObject({

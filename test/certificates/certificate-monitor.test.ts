@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlertTopic, recordedAcknowledgements, SecureSchedulingError } from '../../lib';
 import { CertificateMonitor } from '../../lib/certificates/certificate-monitor';
+import { findDeployTimeProblems } from '../../lib/compliance/deploy-time/deploy-time-rules';
 import { testApp, testStack } from '../support/app';
 import { openFindings, PACKS } from '../support/packs';
 
@@ -45,12 +46,14 @@ describe('CertificateMonitor', () => {
       expect(openFindings(pack(), stack)).toEqual([]);
     });
 
-    test('acknowledges only that the function is outside the VPC, on the function', () => {
+    test('acknowledges only that the function is outside the VPC and reserves no concurrency, on the function', () => {
       const recorded = recordedAcknowledgements(monitor).filter(
         (r) => !r.ruleId.startsWith('CloudFormation-Validate::'),
       );
       expect(recorded.map((r) => r.ruleId).sort()).toEqual([
+        'HIPAA.Security-LambdaConcurrency',
         'HIPAA.Security-LambdaInsideVPC',
+        'NIST.800.53.R5-LambdaConcurrency',
         'NIST.800.53.R5-LambdaInsideVPC',
         'PCI.DSS.321-LambdaInsideVPC',
       ]);
@@ -59,14 +62,13 @@ describe('CertificateMonitor', () => {
   });
 
   describe('function', () => {
-    test('runs the latest Node.js runtime outside the VPC, one at a time, with a dead-letter queue', () => {
+    test('runs the latest Node.js runtime outside the VPC, with a dead-letter queue', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: 256,
         Timeout: 60,
-        ReservedConcurrentExecutions: 1,
         DeadLetterConfig: {
           TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CertificateMonitorDeadLetterQueue'), 'Arn'] },
         },
@@ -82,6 +84,20 @@ describe('CertificateMonitor', () => {
           },
         },
       });
+    });
+
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html: "You can reserve up to the
+    // Unreserved account concurrency value that is shown, minus 100 for functions that don't have reserved
+    // concurrency." A new account may have a concurrency of 10 in all, so any reservation can fail creation.
+    test('reserves no concurrency, which could fail creation in an account with a low limit', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('^Assesses'),
+        ReservedConcurrentExecutions: Match.absent(),
+      });
+    });
+
+    test('breaks none of the deploy-time rules (the old reservation broke LambdaReservedConcurrency)', () => {
+      expect(findDeployTimeProblems(template.toJSON(), { region: 'eu-west-1' })).toEqual([]);
     });
 
     test('is retried twice when it fails, then dead-lettered', () => {
@@ -280,6 +296,44 @@ describe('CertificateMonitor', () => {
         OKActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
         AlarmDescription: Match.stringLikeRegexp('^The certificate check of schedule.example.com failed'),
       });
+    });
+  });
+
+  describe('errors alarm', () => {
+    test('a failed run of the function raises an alarm on the alert topic, and its recovery too', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [
+          {
+            Name: 'FunctionName',
+            Value: { Ref: Match.stringLikeRegexp('^CertificateMonitorFunction') },
+          },
+        ],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+        OKActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+        AlarmDescription: Match.stringLikeRegexp(
+          '^A run of the certificate check of schedule.example.com failed',
+        ),
+      });
+      expect(monitor.errorsAlarm.node.path).toBe('Test/CertificateMonitor/ErrorsAlarm');
+    });
+
+    test('the monitor has exactly two alarms, both on the topic: failed runs and dead-lettered runs', () => {
+      // The alert topic's own alarm (failed notifications) is in the template too.
+      const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'))
+        .filter(([id]) => id.startsWith('CertificateMonitor'))
+        .map(([, a]) => a);
+      expect(alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`).sort()).toEqual([
+        'AWS/Lambda/Errors',
+        'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      ]);
     });
   });
 

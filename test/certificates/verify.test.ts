@@ -100,7 +100,14 @@ describe('secure-scheduling verify', () => {
     });
 
     test('prints lines a person can read without --json', async () => {
-      const run = await runCommand(['verify', good.url, '--ca', ca.caFile, '--http-port', String(good.httpPort)]);
+      const run = await runCommand([
+        'verify',
+        good.url,
+        '--ca',
+        ca.caFile,
+        '--http-port',
+        String(good.httpPort),
+      ]);
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('protocols accepted: TLSv1.2, TLSv1.3');
       expect(run.stdout).toContain(`secure-scheduling: ${good.url}: ok`);

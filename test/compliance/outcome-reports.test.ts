@@ -1,11 +1,19 @@
 import {
+  CHECKLIST_EVIDENCE,
+  CHECKLIST_ITEMS,
+  CHECKLIST_RULES,
+  ChecklistItem,
   checklistItemOf,
+  checklistVerdicts,
+  NOTHING_JUDGED,
+  OutcomeStatus,
   outcomesToCsv,
   outcomesToHtml,
   outcomesToJson,
   outcomesToMarkdown,
   outcomesToSarif,
   RuleOutcome,
+  verdictLine,
 } from '../../lib';
 import { OPEN_FINDING } from '../support/outcomes';
 
@@ -34,13 +42,20 @@ const OUTCOMES: RuleOutcome[] = [
 ];
 
 describe('outcome reports', () => {
-  test('JSON totals count each status per pack, then list every outcome', () => {
+  test('JSON totals count each status per pack, give each item its verdict, then list every outcome', () => {
     const report = JSON.parse(outcomesToJson(OUTCOMES));
     expect(report.totals).toEqual({
       AwsSolutions: { compliant: 1, acknowledged: 1 },
       SchedulingChecklist: { 'non-compliant': 1 },
     });
     expect(report.outcomes).toEqual(OUTCOMES);
+    expect(report.verdicts).toHaveLength(10);
+    expect(report.verdicts.find((v: { item: string }) => v.item === 'C7')).toEqual({
+      item: 'C7',
+      verdict: 'not met',
+      reasons: ['1 open finding', 'no log group with a retention limit exists in the stack'],
+      evidence: [{ evidence: 'Log groups that keep their events for a limited time', resources: [] }],
+    });
   });
 
   test('CSV has one line per outcome and quotes commas and double quotes', () => {
@@ -112,13 +127,18 @@ describe('outcome reports', () => {
     const markdown = outcomesToMarkdown([OUTCOMES[0], acknowledged, OUTCOMES[2]]);
     expect(markdown).toContain('**1 findings are neither fixed nor acknowledged**: synth failed.');
     expect(markdown).toContain('| AwsSolutions | 1 | 1 | 0 | 0 |');
-    expect(markdown).toContain('| C7 | Limit the data collected and kept | not met | 0 | 0 | 1 | 0 |');
     expect(markdown).toContain(
-      '| C3 | Restrict internal access; least privilege for whoever administers it | met, with acknowledgements |',
+      '| C7 | Limit the data collected and kept | not met | 1 open finding; no log group with a retention limit exists in the stack | 0 | 0 | 1 | 0 |',
     );
-    expect(markdown).toContain('| C9 | Test for vulnerabilities | nothing to check |');
+    // An acknowledged finding is no evidence: nothing here shows a private database or scoped policies.
     expect(markdown).toContain(
-      '## C7: Limit the data collected and kept\n\n**Not met**: 1 open findings, listed at the end of this section.',
+      '| C3 | Restrict internal access; least privilege for whoever administers it | not met | no database was proven unreachable from the internet;',
+    );
+    expect(markdown).toContain(
+      '| C9 | Test for vulnerabilities | not checked | no rule had a resource to judge for this item |',
+    );
+    expect(markdown).toContain(
+      '## C7: Limit the data collected and kept\n\n**Not met**: 1 open finding; no log group with a retention limit exists in the stack.',
     );
     const c3 = markdown.slice(markdown.indexOf('## C3:'), markdown.indexOf('## C4:'));
     expect(c3).toContain(
@@ -133,7 +153,7 @@ describe('outcome reports', () => {
     expect(c10).toContain('Rules of the shipped packs for this item:');
     expect(c10).toContain('| AwsSolutions-S1 | The bucket has no access logs. | 1 | 1 compliant |');
     expect(c10).toContain('| SchedulingChecklist-C10-VpcFlowLogs |');
-    expect(c10).toMatch(/\| SchedulingChecklist-C10-VpcFlowLogs \|[^\n]*\| 0 \| not applicable \|/);
+    expect(c10).toMatch(/\| SchedulingChecklist-C10-VpcFlowLogs \|[^\n]*\| 0 \| not checked \|/);
   });
 
   test('the HTML summary is one self-contained page, escapes what it quotes, and marks open findings', () => {
@@ -152,5 +172,211 @@ describe('outcome reports', () => {
       '<p class="alert">1 findings are neither fixed nor acknowledged: synth failed.</p>',
     );
     expect(html).toContain('<td class="non-compliant">1</td>');
+  });
+});
+
+/** What the checklist pack recorded for rule `id` (`C9-LoadBalancerWebAcl`) on the resource at `path`. */
+const checked = (id: string, status: OutcomeStatus, path = `S/${id}/Resource`): RuleOutcome => ({
+  pack: 'SchedulingChecklist',
+  ruleId: `SchedulingChecklist-${id}`,
+  resourcePath: path,
+  status,
+  level: 'Error',
+  info: `${id} finding.`,
+  acknowledgement:
+    status === 'acknowledged' ? { constructPath: path, reason: 'Accepted for a stated reason.' } : undefined,
+});
+
+/** A compliant outcome of the first rule of each piece of evidence `item` requires: all its evidence present. */
+const evidenceOf = (item: ChecklistItem) =>
+  CHECKLIST_EVIDENCE[item].map((requirement) => checked(requirement.anyOf[0], 'compliant'));
+
+const verdictOn = (item: ChecklistItem, outcomes: readonly RuleOutcome[]) => {
+  const verdict = checklistVerdicts(outcomes).find((v) => v.item === item);
+  if (!verdict) throw new Error(`no verdict on ${item}`);
+  return verdict;
+};
+
+describe('checklist verdicts', () => {
+  describe('the evidence table', () => {
+    test.each(Object.keys(CHECKLIST_ITEMS) as ChecklistItem[])(
+      '%s requires evidence, each from rules of the checklist pack that serve it',
+      (item) => {
+        expect(CHECKLIST_EVIDENCE[item].length).toBeGreaterThan(0);
+        for (const requirement of CHECKLIST_EVIDENCE[item]) {
+          expect(requirement.anyOf.length).toBeGreaterThan(0);
+          for (const id of requirement.anyOf) {
+            expect(CHECKLIST_RULES.find((r) => r.id === id)?.checklist).toBe(item);
+          }
+          expect(requirement.absent).toMatch(/^no /);
+        }
+      },
+    );
+
+    test.each(
+      (Object.keys(CHECKLIST_ITEMS) as ChecklistItem[]).flatMap((item) =>
+        CHECKLIST_EVIDENCE[item].map((requirement, index) => [item, requirement.evidence, index] as const),
+      ),
+    )('%s is not met without "%s", whatever the rest of its evidence', (item, _evidence, index) => {
+      const requirement = CHECKLIST_EVIDENCE[item][index];
+      const rest = evidenceOf(item).filter(
+        (o) => !requirement.anyOf.some((id) => o.ruleId === `SchedulingChecklist-${id}`),
+      );
+      // Something else was judged under the item: a finding of a shipped rule, accepted in the item's name.
+      const elsewhere = {
+        ...OUTCOMES[1],
+        acknowledgement: { constructPath: 'S/Role', reason: `[${item}] Accepted.` },
+      };
+      expect(verdictOn(item, evidenceOf(item)).verdict).toBe('met');
+      expect(verdictOn(item, rest).verdict).not.toMatch(/^met/);
+      const without = verdictOn(item, [...rest, elsewhere]);
+      expect(without.verdict).toBe('not met');
+      expect(without.reasons).toContain(requirement.absent);
+      // The rule of the missing evidence judged a resource and found it wanting.
+      const weak = checked(requirement.anyOf[0], 'non-compliant', 'S/Weak/Resource');
+      expect(verdictOn(item, [...rest, weak]).reasons).toEqual(
+        expect.arrayContaining(['1 open finding', requirement.absent]),
+      );
+    });
+  });
+
+  describe('the verdict vocabulary', () => {
+    const webAcl = checked('C9-LoadBalancerWebAcl', 'compliant', 'S/LoadBalancer/Resource');
+
+    test('met: the evidence is present and every outcome passed; the evidence names its resource', () => {
+      const verdict = verdictOn('C9', [webAcl]);
+      expect(verdict).toMatchObject({ verdict: 'met', reasons: [] });
+      expect(verdict.evidence.map((e) => e.resources)).toEqual([['S/LoadBalancer/Resource']]);
+      expect(verdictLine(verdict)).toBe('C9 met');
+    });
+
+    test('met, with acknowledgements: the evidence is present and a finding was accepted with a reason', () => {
+      const accepted = { ...OUTCOMES[1], ruleId: 'PCI.DSS.321-ALBWAFEnabled' };
+      expect(verdictOn('C9', [webAcl, accepted]).verdict).toBe('met, with acknowledgements');
+    });
+
+    test('not met: a shipped rule passed, but nothing supplies the evidence the item requires', () => {
+      const shippedOnly = { ...OUTCOMES[0], ruleId: 'NIST.800.53.R5-ALBWAFEnabled' };
+      const verdict = verdictOn('C9', [shippedOnly]);
+      expect(verdict.verdict).toBe('not met');
+      expect(verdictLine(verdict)).toBe(
+        'C9 not met: no load balancer is protected by a web ACL with managed rules and a rate limit',
+      );
+    });
+
+    test('not met: an open finding, even where other resources supply the evidence', () => {
+      const open = checked('C9-LoadBalancerWebAcl', 'non-compliant', 'S/Internal/Resource');
+      expect(verdictOn('C9', [webAcl, open])).toMatchObject({
+        verdict: 'not met',
+        reasons: ['1 open finding'],
+      });
+    });
+
+    test('not checked: no rule had a resource to judge', () => {
+      const verdict = verdictOn('C9', [OPEN_FINDING]);
+      expect(verdict).toMatchObject({ verdict: 'not checked', reasons: [NOTHING_JUDGED] });
+      expect(verdictLine(verdict)).toBe(`C9 not checked: ${NOTHING_JUDGED}`);
+    });
+  });
+
+  describe('what counts as evidence', () => {
+    test('an acknowledged user pool without MFA is no second factor', () => {
+      const c2 = verdictOn('C2', [
+        checked('C2-UserPoolMfa', 'acknowledged', 'S/Pool/Resource'),
+        checked('C2-UserPoolPasswordPolicy', 'acknowledged', 'S/Pool/Resource'),
+        checked('C2-NoLiteralSecrets', 'compliant'),
+      ]);
+      expect(c2.verdict).toBe('not met');
+      expect(c2.reasons).toEqual(['no operator sign-in with a second factor exists in the stack']);
+      // The password policy judges how strong a pool's passwords are: an accepted shortfall still leaves the pool.
+      expect(c2.evidence[1].resources).toEqual(['S/Pool/Resource']);
+    });
+
+    test("an acknowledged shortfall of a real trail still logs the account; an existing trail's watched log group does too", () => {
+      const alarms = [
+        checked('C10-CisChangeAlarms', 'compliant', 'S/Filter/Resource'),
+        checked('C10-AlarmActions', 'compliant'),
+      ];
+      const trail = {
+        ...checked('C10-AuditTrail', 'acknowledged', 'S/Trail/Resource'),
+        ruleId: 'SchedulingChecklist-C10-AuditTrail[multi-region]',
+      };
+      expect(verdictOn('C10', [trail, ...alarms]).evidence[0].resources).toEqual([
+        'S/Filter/Resource',
+        'S/Trail/Resource',
+      ]);
+      expect(verdictOn('C10', alarms).verdict).toBe('met');
+    });
+
+    test('a resource with an open finding of the rule supplies no evidence, whatever else the rule accepted there', () => {
+      const trail = (finding: string, status: OutcomeStatus) => ({
+        ...checked('C10-AuditTrail', status, 'S/Trail/Resource'),
+        ruleId: `SchedulingChecklist-C10-AuditTrail[${finding}]`,
+      });
+      const c10 = verdictOn('C10', [
+        trail('multi-region', 'acknowledged'),
+        trail('logging', 'non-compliant'),
+        checked('C10-AlarmActions', 'compliant'),
+      ]);
+      expect(c10.evidence[0].resources).toEqual([]);
+      expect(c10.reasons).toEqual([
+        '1 open finding',
+        "no trail logging this account exists in the stack, and no existing trail's log group is named",
+        "no alarm watches a trail's log group for the CIS benchmark's risky changes",
+      ]);
+    });
+
+    test('a stack with no trail is never met on C10: not met where its alarms were judged', () => {
+      const c10 = verdictOn('C10', [
+        checked('C10-AlarmActions', 'compliant'),
+        checked('C10-VpcFlowLogs', 'compliant'),
+      ]);
+      expect(c10.verdict).toBe('not met');
+      expect(c10.reasons[0]).toMatch(/^no trail logging this account/);
+    });
+  });
+
+  describe('the summary', () => {
+    const c2 = [
+      checked('C2-UserPoolMfa', 'compliant', 'S/Operators/Resource'),
+      checked('C2-UserPoolPasswordPolicy', 'compliant', 'S/Operators/Resource'),
+      checked('C2-NoLiteralSecrets', 'compliant', 'S/Db/Secret/Resource'),
+      checked('C2-NoLiteralSecrets', 'compliant', 'S/App/TaskDefinition/Resource'),
+    ];
+
+    test('Markdown: each item lists the evidence it requires, whether present, and the resources that supply it', () => {
+      const markdown = outcomesToMarkdown([...c2, OPEN_FINDING]);
+      const section = markdown.slice(markdown.indexOf('## C2:'), markdown.indexOf('## C3:'));
+      expect(section).toContain(
+        'Met: every piece of evidence it requires is present, and every outcome passed.',
+      );
+      expect(section).toContain(
+        '| Database and app credentials generated by Secrets Manager, never written into the template | SchedulingChecklist-C2-NoLiteralSecrets (compliant) | present | S/App/TaskDefinition/Resource, S/Db/Secret/Resource |',
+      );
+      expect(markdown).toContain(
+        '**Checklist items not met**: C7; not checked: C1, C3, C4, C5, C6, C8, C9, C10.',
+      );
+      const c9 = markdown.slice(markdown.indexOf('## C9:'), markdown.indexOf('## C10:'));
+      expect(c9).toContain('Not checked: no rule had a resource to judge for this item.');
+      expect(c9).toMatch(/\| SchedulingChecklist-C9-LoadBalancerWebAcl \|[^\n]*\| 0 \| not checked \|/);
+      expect(c9).toContain(
+        '| An internet-facing load balancer behind a web ACL with managed rule groups and a rate limit | SchedulingChecklist-C9-LoadBalancerWebAcl (compliant) | absent: no load balancer is protected by a web ACL with managed rules and a rate limit | — |',
+      );
+      expect(c9).toContain(
+        'Rules of the shipped packs for this item that had nothing to judge (not checked): ALBHttpDropInvalidHeaderEnabled, ALBWAFEnabled.',
+      );
+    });
+
+    test('HTML: the resources behind the evidence, one per line, and absent evidence marked', () => {
+      const html = outcomesToHtml([...c2, OPEN_FINDING]);
+      expect(html).toContain(
+        '<td class="compliant">present</td><td class="path">S/App/TaskDefinition/Resource<br>S/Db/Secret/Resource</td>',
+      );
+      expect(html).toContain(
+        '<td class="non-compliant">absent: no load balancer is protected by a web ACL with managed rules and a rate limit</td><td class="path">—</td>',
+      );
+      expect(html).toContain('<td class="compliant">met</td>');
+      expect(html).toContain('<td class="not-applicable">not checked</td>');
+    });
   });
 });

@@ -293,6 +293,8 @@ describe('SchedulingAuroraDatabase', () => {
           VpcSubnetIds: Match.anyValue(),
         }),
         RotationRules: { ScheduleExpression: 'rate(30 days)' },
+        // Not rotated while the first tasks migrate the database.
+        RotateImmediatelyOnUpdate: false,
       });
       template.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', {
         TargetType: 'AWS::RDS::DBCluster',

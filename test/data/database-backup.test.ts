@@ -293,7 +293,8 @@ describe('DatabaseBackup', () => {
       });
     });
 
-    test('the topic lets RDS publish, for this account only', () => {
+    // Whether RDS may publish and use the key is evaluated by a policy engine in test/audit/alert-delivery.test.ts.
+    test('the topic lets RDS publish on behalf of this database only, in this account', () => {
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
@@ -302,20 +303,28 @@ describe('DatabaseBackup', () => {
               Effect: 'Allow',
               Principal: { Service: 'events.rds.amazonaws.com' },
               Action: 'sns:Publish',
-              Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+              Condition: {
+                ArnLike: {
+                  'aws:SourceArn': [
+                    { 'Fn::Join': ['', ['arn:aws:rds:eu-west-1:111111111111:db:', { Ref: instanceId }]] },
+                  ],
+                },
+                StringEquals: { 'aws:SourceAccount': '111111111111' },
+              },
             }),
           ]),
         },
       });
     });
 
-    test("RDS may use the topic's key", () => {
+    test("RDS of this account may use the topic's key", () => {
       template.hasResourceProperties('AWS::KMS::Key', {
         KeyPolicy: {
           Statement: Match.arrayWith([
             Match.objectLike({
-              Sid: 'AllowAlarmAndEventPublishers',
-              Principal: { Service: Match.arrayWith(['events.rds.amazonaws.com']) },
+              Sid: 'AllowRdsEventNotifications',
+              Principal: { Service: 'events.rds.amazonaws.com' },
+              Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
             }),
           ]),
         },

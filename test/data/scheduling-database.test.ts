@@ -310,6 +310,15 @@ describe('SchedulingDatabase', () => {
       });
     });
 
+    test('are not rotated right after creation, while the first tasks migrate the database', () => {
+      // CloudFormation rotates a new schedule at once unless RotateImmediatelyOnUpdate is false
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-rotationschedule.html):
+      // the first rotation then comes one interval after creation.
+      template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+        RotateImmediatelyOnUpdate: false,
+      });
+    });
+
     test('are rotated every 30 days by a single-user PostgreSQL function inside the VPC', () => {
       template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
         RotationRules: { ScheduleExpression: 'rate(30 days)' },

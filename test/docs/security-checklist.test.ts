@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
+  CHECKLIST_EVIDENCE,
+  CHECKLIST_ITEMS,
   CHECKLIST_RULES,
+  ChecklistItem,
   recordingPack,
   RuleOutcomeLog,
   SchedulingChecklistChecks,
@@ -39,8 +42,30 @@ describe('docs/security-checklist.md', () => {
   test('reports where a rule holds in the default stack, and where it has nothing to judge', () => {
     expect(generated).toMatch(/\| `SchedulingChecklist-C1-Hsts` \|[^\n]*\| 1 resource: compliant \|/);
     expect(generated).toMatch(
-      /\| `SchedulingChecklist-C2-UserPoolMfa` \|[^\n]*\| not applicable: no such resource \|/,
+      /\| `SchedulingChecklist-C2-UserPoolMfa` \|[^\n]*\| not checked: nothing to judge \|/,
     );
+  });
+
+  test.each(Object.keys(CHECKLIST_ITEMS) as ChecklistItem[])(
+    '%s lists the evidence it requires to read met, with the rules that supply it',
+    (item) => {
+      const start = generated.indexOf(`## ${item}: `);
+      const section = generated.slice(start, generated.indexOf('\n## ', start + 1));
+      for (const requirement of CHECKLIST_EVIDENCE[item]) {
+        const row = section.split('\n').find((line) => line.startsWith(`| ${requirement.evidence} |`));
+        expect(row).toContain(
+          `| ${requirement.anyOf.map((id) => `\`SchedulingChecklist-${id}\``).join(', ')} | ${requirement.acknowledgedCounts ? 'yes' : 'no'} |`,
+        );
+      }
+    },
+  );
+
+  test('says which evidence the default stack lacks: a second factor', () => {
+    expect(generated).toContain(
+      '| `SchedulingChecklist-C2-UserPoolMfa` | no | absent: no operator sign-in with a second factor exists in the stack |',
+    );
+    expect(generated).toMatch(/\| `SchedulingChecklist-C10-AlarmActions` \| no \| present: \d+ resources \|/);
+    expect(generated.match(/\| absent: /g)).toHaveLength(2);
   });
 
   test('README links to it', () => {

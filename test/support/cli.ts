@@ -96,7 +96,10 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = cliEnv
   }
   let stdout = '';
   let stderr = '';
-  const io = { out: (line: string) => (stdout += `${line}\n`), err: (line: string) => (stderr += `${line}\n`) };
+  const io = {
+    out: (line: string) => (stdout += `${line}\n`),
+    err: (line: string) => (stderr += `${line}\n`),
+  };
   const saved = process.env;
   process.env = { ...env };
   try {

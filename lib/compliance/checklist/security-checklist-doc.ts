@@ -1,16 +1,19 @@
 import { ChecklistItem } from '../acknowledgements';
+import { checklistRuleId, checklistVerdicts } from '../checklist-verdicts';
 import { RuleOutcome } from '../rule-outcomes';
 import { SHIPPED_RULE_CHECKLIST } from '../shipped-rule-checklist';
-import { CHECKLIST_ITEMS } from './checklist-items';
+import { CHECKLIST_EVIDENCE, CHECKLIST_ITEMS } from './checklist-items';
 import { CHECKLIST_RULES } from './checklist-rules';
 
 /** Where the rules' fixtures live: every rule has a `describe` block named by its id there. */
 const RULE_TESTS = 'test/compliance/checklist-rules.test.ts';
 
 /**
- * docs/security-checklist.md, generated from the rule metadata (`CHECKLIST_RULES`, `SHIPPED_RULE_CHECKLIST`)
- * and from `outcomes`, what the checklist pack found on the default stack: for each checklist item, the
- * default that satisfies each rule, where it holds in the default stack, and the test that proves the rule.
+ * docs/security-checklist.md, generated from the rule metadata (`CHECKLIST_RULES`, `SHIPPED_RULE_CHECKLIST`),
+ * the evidence each item requires (`CHECKLIST_EVIDENCE`) and from `outcomes`, what the checklist pack found on
+ * the default stack: for each checklist item, the evidence it needs to read met and whether the default stack
+ * supplies it, the default that satisfies each rule, where it holds in the default stack, and the test that
+ * proves the rule.
  */
 export function securityChecklistMarkdown(outcomes: readonly RuleOutcome[]): string {
   const lines = [
@@ -32,9 +35,46 @@ export function securityChecklistMarkdown(outcomes: readonly RuleOutcome[]): str
       ([item, title]) =>
         `| [${item}](#${anchor(`${item}: ${title}`)}) | ${title} | ${CHECKLIST_RULES.filter((r) => r.checklist === item).length} |`,
     ),
+    '',
+    '## Verdicts',
+    '',
+    "The reviewers' summary written at every synth (`compliance-summary.html` and `.md`) and the last lines",
+    '`cdk synth` prints give each item one verdict, and claim only what a rule judged:',
+    '',
+    '- **met**: every piece of evidence the item requires (listed under each item below) is present, and none of',
+    '  its findings is open;',
+    '- **met, with acknowledgements**: the evidence is present and some findings were accepted with a reason;',
+    '- **not met**: a finding is open, or evidence the item requires is absent (the summary names what is',
+    '  absent);',
+    '- **not checked**: no rule had a resource to judge for the item.',
+    '',
+    'A piece of evidence is present when a rule it names judged at least one resource compliant (or, where the',
+    'table says so, acknowledged: the rule judges how well something that exists is done, and a reviewer',
+    'accepted the shortfall). A rule that judged nothing proves nothing, and reads "not checked" in the',
+    "summary's per-rule tables. A verdict other than met does not fail `cdk synth`; only an unacknowledged",
+    'finding does. The summary names the resources that supplied each piece of evidence, and those of every',
+    'acknowledged or open finding.',
   ];
+  const verdicts = checklistVerdicts(outcomes);
   for (const [item, title] of Object.entries(CHECKLIST_ITEMS) as Array<[ChecklistItem, string]>) {
     lines.push('', `## ${item}: ${title}`, '');
+    lines.push('Evidence required to read met:', '');
+    lines.push('| Evidence | From (any of) | Acknowledged counts | In the default stack |');
+    lines.push('|---|---|---|---|');
+    const evidence = verdicts.find((v) => v.item === item)?.evidence ?? [];
+    CHECKLIST_EVIDENCE[item].forEach((requirement, index) => {
+      const resources = evidence[index]?.resources.length ?? 0;
+      lines.push(
+        `| ${cell(requirement.evidence)} | ${requirement.anyOf.map((id) => `\`${checklistRuleId(id)}\``).join(', ')} | ${
+          requirement.acknowledgedCounts ? 'yes' : 'no'
+        } | ${
+          resources > 0
+            ? `present: ${resources} ${resources === 1 ? 'resource' : 'resources'}`
+            : `absent: ${cell(requirement.absent)}`
+        } |`,
+      );
+    });
+    lines.push('');
     lines.push('| Rule | Level | Satisfied by default | In the default stack | Security Hub | Test |');
     lines.push('|---|---|---|---|---|---|');
     for (const rule of CHECKLIST_RULES.filter((r) => r.checklist === item)) {
@@ -62,7 +102,7 @@ export function securityChecklistMarkdown(outcomes: readonly RuleOutcome[]): str
 /** What the rule found in the default stack: how many resources it judged, and how. */
 function inDefaultStack(outcomes: readonly RuleOutcome[]): string {
   if (outcomes.length === 0) {
-    return 'not applicable: no such resource';
+    return 'not checked: nothing to judge';
   }
   const resources = new Set(outcomes.map((o) => o.resourcePath)).size;
   const statuses = [...new Set(outcomes.map((o) => o.status))].sort().join(', ');
