@@ -10,6 +10,9 @@ module.exports = {
   // Synthesis is CPU-bound; two workers match the two cores CI has.
   maxWorkers: 2,
   testTimeout: 120000,
+  // A directory per run where files share the shipped stacks they only read (test/support/shipped-stacks.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   // `npm run bench:tests` sets TEST_PROFILE_DIR to learn where each file's CPU goes.
   setupFilesAfterEnv: process.env.TEST_PROFILE_DIR ? ['<rootDir>/test/support/profile.js'] : [],
 };

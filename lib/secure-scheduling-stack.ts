@@ -460,6 +460,7 @@ export class SecureSchedulingStack extends Stack {
       service: this.service.service,
       logEncryptionKey: this.logEncryptionKey.key,
       logRetention,
+      alerts: this.alerts,
     });
 
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });

@@ -7,10 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ACMClient } from '@aws-sdk/client-acm';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { App, AppProps, Stack } from 'aws-cdk-lib';
 import { runMonitor } from '../lib/certificates/monitor-handler';
-import { buildApp as wholeStackApp } from '../docs/examples/whole-stack';
-import { buildApp as standaloneApp } from '../docs/examples/standalone-constructs';
 import {
   accessPathMatrix,
   CfnTemplate,
@@ -22,52 +19,36 @@ import {
 } from './support/access-paths';
 import { rewriteForEngine, evaluateCondition } from './support/access-paths/encryption-context';
 import { CERTIFICATE_MONITOR, RESTRICT_DEFAULT_SECURITY_GROUP } from './support/access-paths/handler-calls';
-import { docsBlock, DOCS_FILE, renderDocsBlock, stackEnvironment } from './support/access-paths/stacks';
+import { docsBlock, DOCS_FILE, renderDocsBlock } from './support/access-paths/stacks';
 import { acmCertificate, AcmServer, inDays } from './support/acm-server';
-import { APP_CONTEXT, defaultStack, testApp } from './support/app';
+import { shippedStacks, SHIPPED_APPS, ShippedApp } from './support/shipped-stacks';
 import { SnsServer } from './support/sns-server';
 
 const ACCOUNT = '123456789012';
 
-/** The template and environment of the one stack of an example app. */
-function exampleStack(build: (props?: AppProps) => App): { template: CfnTemplate; stack: Stack } {
-  const app = build({ context: APP_CONTEXT, builtinCloudFormationValidation: false } as AppProps);
-  const stack = app.node.children.find((c): c is Stack => Stack.isStack(c));
-  if (!stack) throw new Error('the example built no stack');
-  return { template: app.synth().getStackArtifact(stack.artifactId).template, stack };
-}
-
-function stackTemplate(stack: Stack): CfnTemplate {
-  return (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template;
-}
-
-const STACKS: Record<string, () => { template: CfnTemplate; stack: Stack }> = {
-  'the default stack': () => {
-    const stack = defaultStack({}, testApp());
-    return { template: stackTemplate(stack), stack };
-  },
-  'the Aurora variant': () => {
-    const stack = defaultStack({ databaseEngine: 'aurora-serverless-v2' }, testApp());
-    return { template: stackTemplate(stack), stack };
-  },
-  'docs/examples/whole-stack.ts': () => exampleStack(wholeStackApp),
-  'docs/examples/standalone-constructs.ts': () => exampleStack(standaloneApp),
-};
+/** The stacks evaluated: the shipped apps, each synthesized once for the whole test run. */
+const STACKS = SHIPPED_APPS;
 
 /** Each stack is synthesized and evaluated once for the whole file (synthesis is the expensive part). */
 const evaluated = new Map<string, Promise<{ template: CfnTemplate; matrix: Matrix }>>();
-function matrixOf(name: string): Promise<{ template: CfnTemplate; matrix: Matrix }> {
+function matrixOf(name: ShippedApp): Promise<{ template: CfnTemplate; matrix: Matrix }> {
   if (!evaluated.has(name)) {
-    const { template, stack } = STACKS[name]();
+    const stacks = shippedStacks(name);
+    expect(stacks).toHaveLength(1);
+    const [{ template, stackName, account, region }] = stacks;
+    if (region === undefined) throw new Error(`${name} has no region: its ARNs cannot be made concrete`);
     evaluated.set(
       name,
-      accessPathMatrix(template, stackEnvironment(stack, ACCOUNT)).then((matrix) => ({ template, matrix })),
+      accessPathMatrix(template, { account: account ?? ACCOUNT, region, stackName }).then((matrix) => ({
+        template,
+        matrix,
+      })),
     );
   }
   return evaluated.get(name) as Promise<{ template: CfnTemplate; matrix: Matrix }>;
 }
 
-describe.each(Object.keys(STACKS))('access paths of %s', (name) => {
+describe.each(STACKS)('access paths of %s', (name) => {
   let template: CfnTemplate;
   let matrix: Matrix;
 

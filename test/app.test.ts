@@ -173,7 +173,8 @@ const STACK_TRACE = /^\s+at |node:internal|triggerUncaughtException/m;
 const SYNTHS = {
   example: () => synth('example', BUNDLED_APP),
   badCpu: () => synth('bad-cpu', BUNDLED_APP, { cpu: '300' }),
-  customConfig: () => synth('custom-config', BUNDLED_APP, { config: customConfigFile }),
+  // The schema validator judged the example's synth above; this one checks what the settings file changes.
+  customConfig: () => synth('custom-config', BUNDLED_APP, { config: customConfigFile }, 'cdk-cli', false),
   badRegion: () => synth('bad-region', BUNDLED_APP, { region: 'moon-1' }),
   // The fixture is judged by the packs; the schema validator's half of a synth would add nothing to it.
   nonCompliant: () => synth('noncompliant', NONCOMPLIANT_APP, {}, 'cdk-cli', false),

@@ -74,6 +74,8 @@ export class AlertTopic extends Construct {
   /** ARNs of the EventBridge rules that may publish here (`addEventRule`). */
   private readonly eventRuleArns: string[] = [];
   private deadLetters?: { queue: sqs.Queue; alarm: cloudwatch.Alarm };
+  /** ARNs of the rules whose targets may dead-letter into the queue (`addEventRule`, `deadLettersFor`). */
+  private readonly deadLetterRuleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: AlertTopicProps = {}) {
     super(scope, id);
@@ -215,6 +217,17 @@ export class AlertTopic extends Construct {
     return this.deadLetters?.queue;
   }
 
+  /**
+   * The dead-letter queue (made if need be) for a target of `rule` that is not this topic, such as a state
+   * machine the rule starts: what EventBridge cannot deliver there lands in the same queue, under the same
+   * alarm. The queue policy admits `rule` by its ARN, like the topic's own rules, and nothing else.
+   */
+  public deadLettersFor(rule: events.IRule): sqs.IQueue {
+    const deadLetters = this.deadLetters ?? this.createDeadLetters();
+    this.deadLetterRuleArns.push(rule.ruleArn);
+    return deadLetters.queue;
+  }
+
   /** Raised when an alert lands in the dead-letter queue, once a rule was added (`addEventRule`). */
   public get deadLetterAlarm(): cloudwatch.IAlarm | undefined {
     return this.deadLetters?.alarm;
@@ -227,8 +240,22 @@ export class AlertTopic extends Construct {
    * The topic's own key already admits EventBridge; a key given as `encryptionKey` must too.
    */
   public addEventRule(rule: events.Rule, message: events.RuleTargetInput): void {
-    const deadLetters = this.deadLetters ?? this.createDeadLetters();
+    if (this.eventRuleArns.length === 0) {
+      // EventBridge's documented form for an SNS target, listing the rules lazily (those added later too):
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+      this.topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowThisStacksEventRules',
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.eventRuleArns }) } },
+        }),
+      );
+    }
     this.eventRuleArns.push(rule.ruleArn);
+    const deadLetters = this.deadLetters ?? this.createDeadLetters();
+    this.deadLetterRuleArns.push(rule.ruleArn);
     // Not `targets.SnsTopic`: it grants every EventBridge rule of every account the right to publish.
     const topic = this.topic;
     rule.addTarget({
@@ -272,21 +299,10 @@ export class AlertTopic extends Construct {
 
   /** Creates, with the first rule, the topic policy statement for the rules, the dead-letter queue and its alarm. */
   private createDeadLetters(): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
-    // Both policies list the same rules, lazily: the rules added after this one are in them too.
+    // The rules whose targets dead-letter here, lazily: the rules added after this one are in it too.
     const thisStacksRules = {
-      ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.eventRuleArns }) },
+      ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => this.deadLetterRuleArns }) },
     };
-    // EventBridge's documented form for an SNS target:
-    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowThisStacksEventRules',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: thisStacksRules,
-      }),
-    );
     // A standard queue (EventBridge takes no FIFO dead-letter queue), encrypted with the topic's key, which
     // admits EventBridge (`AllowEventBridgeRules`): https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
     const queue = new sqs.Queue(this, 'DeadLetterQueue', {

@@ -1,14 +1,15 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { AlertTopic } from '../audit/alert-topic';
 import { acknowledge } from '../compliance/acknowledgements';
 import { DEFAULT_LOG_RETENTION } from '../private/defaults';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
@@ -29,7 +30,20 @@ export interface RestartOnRotationProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Where a restart that could not start or did not succeed is reported: the rule's target dead-letters into
+   * the topic's dead-letter queue (under its alarm), and an alarm on the state machine's failed, timed-out or
+   * aborted runs notifies the topic.
+   * @default - no dead-letter queue and no alarm: a failed restart shows only in the state machine's log
+   */
+  readonly alerts?: AlertTopic;
 }
+
+/** Retries of a start of the state machine EventBridge could not make, before it is dead-lettered. */
+const START_RETRY_ATTEMPTS = 3;
+/** A restart not started within this time is dead-lettered: the tasks read the old password until then. */
+const START_MAX_EVENT_AGE = Duration.hours(1);
 
 /**
  * Replaces the app's tasks after each successful rotation of the database password. ECS reads a secret only
@@ -47,6 +61,8 @@ export class RestartOnRotation extends Construct {
   public readonly rule: events.Rule;
   /** Log group of the state machine. */
   public readonly logGroup: logs.LogGroup;
+  /** Raised when a restart failed, timed out or was aborted, when `alerts` is given. */
+  public readonly failureAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: RestartOnRotationProps) {
     super(scope, id);
@@ -99,14 +115,52 @@ export class RestartOnRotation extends Construct {
           additionalEventData: { SecretId: [props.secret.secretArn] },
         },
       },
-      targets: [
-        new targets.SfnStateMachine(this.stateMachine, {
-          role: new ManagedPolicyRole(this, 'EventsRole', {
-            assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
-            description: 'Starts the restart of the app tasks after a database password rotation',
-          }),
-        }),
-      ],
     });
+    const eventsRole = new ManagedPolicyRole(this, 'EventsRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: 'Starts the restart of the app tasks after a database password rotation',
+    });
+    this.stateMachine.grantStartExecution(eventsRole);
+    // Written out rather than `targets.SfnStateMachine`, so the dead-letter queue is the alert topic's, whose
+    // policy admits this rule by its ARN alongside the alert rules (one statement, one alarm).
+    const deadLetterQueue = props.alerts?.deadLettersFor(this.rule);
+    const stateMachine = this.stateMachine;
+    this.rule.addTarget({
+      bind: () => ({
+        arn: stateMachine.stateMachineArn,
+        role: eventsRole,
+        ...(deadLetterQueue
+          ? {
+              deadLetterConfig: { arn: deadLetterQueue.queueArn },
+              retryPolicy: {
+                maximumRetryAttempts: START_RETRY_ATTEMPTS,
+                maximumEventAgeInSeconds: START_MAX_EVENT_AGE.toSeconds(),
+              },
+            }
+          : {}),
+      }),
+    });
+
+    if (props.alerts) {
+      this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
+        alarmDescription:
+          "The app tasks were not restarted after a rotation of the database password (the forced deployment failed, timed out or was aborted): running tasks keep the old password and cannot open new connections. Read the state machine's log, then force a new deployment of the service.",
+        metric: new cloudwatch.MathExpression({
+          expression: 'failed + timedOut + aborted',
+          usingMetrics: {
+            failed: this.stateMachine.metricFailed(),
+            timedOut: this.stateMachine.metricTimedOut(),
+            aborted: this.stateMachine.metricAborted(),
+          },
+          period: Duration.minutes(5),
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // The state machine runs once a rotation: no data is the quiet, healthy state.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      props.alerts.notify(this.failureAlarm);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { PLAIN_STACK, PlainSchedulingStack } from '../../bench/plain-app';
-import { defaultStack, testApp } from '../support/app';
+import { testApp } from '../support/app';
+import { shippedStacks } from '../support/shipped-stacks';
 
 type PlainTemplate = { Resources: Record<string, { Type: string }> };
 
@@ -21,7 +22,7 @@ describe('bench/plain-app.ts', () => {
     missingContext = app.synth().manifest.missing;
     const plain = Template.fromStack(stack).toJSON() as PlainTemplate;
     plainTypes = new Set(Object.values(plain.Resources).map((r) => r.Type));
-    const ours = Template.fromStack(defaultStack()).toJSON() as PlainTemplate;
+    const ours = shippedStacks('the default stack')[0].template as PlainTemplate;
     defaultTypes = new Set(Object.values(ours.Resources).map((r) => r.Type));
   });
 

@@ -4,12 +4,10 @@
  * catalogue runs over the default stack, its Aurora variant and every example app of docs/examples, which
  * must have no problem.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Template } from 'aws-cdk-lib/assertions';
-import { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { DeployTimeRulesPlugin } from '../../lib/compliance/deploy-time/deploy-time-plugin';
 import {
   DEPLOY_TIME_RULES,
@@ -24,10 +22,10 @@ import {
   jsonLength,
   literalString,
 } from '../../lib/compliance/deploy-time/template';
-import { APP_CONTEXT, defaultStack } from '../support/app';
+import { testStack } from '../support/app';
+import { shippedStacks, SHIPPED_APPS } from '../support/shipped-stacks';
 
 const ROOT = path.join(__dirname, '..', '..');
-const EXAMPLES = path.join(ROOT, 'docs', 'examples');
 const EU_WEST_1: DeployTimeContext = { region: 'eu-west-1' };
 /** The Elastic Load Balancing account of eu-west-1, which delivers its load balancers' access logs. */
 const EU_WEST_1_ELB_ACCOUNT = '156460612806';
@@ -674,36 +672,24 @@ describe('deploy-time rules', () => {
     const shipped: Array<[string, CfnTemplate, DeployTimeContext]> = [];
 
     beforeAll(() => {
-      const postgres = defaultStack();
-      shipped.push([
-        'the default stack',
-        Template.fromStack(postgres).toJSON(),
-        deployTimeContextOf(postgres),
-      ]);
-      const aurora = defaultStack({ databaseEngine: 'aurora-serverless-v2' });
-      shipped.push(['the Aurora variant', Template.fromStack(aurora).toJSON(), deployTimeContextOf(aurora)]);
-      for (const file of readdirSync(EXAMPLES)
-        .filter((f) => f.endsWith('.ts'))
-        .sort()) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const example = require(path.join(EXAMPLES, file)) as { buildApp: (props?: AppProps) => App };
-        // The schema validator is off: it judges aws-cdk-lib's output, and these rules are what it misses.
-        const assembly = example
-          .buildApp({ context: APP_CONTEXT, builtinCloudFormationValidation: false })
-          .synth();
-        for (const artifact of assembly.artifacts.filter(
-          (a): a is CloudFormationStackArtifact => a instanceof CloudFormationStackArtifact,
-        )) {
-          const region = artifact.environment.region;
+      // Each shipped app synthesized once for the whole test run, the examples found in docs/examples.
+      for (const app of SHIPPED_APPS) {
+        for (const stack of shippedStacks(app)) {
+          const name = app.startsWith('docs/examples/') ? `${path.basename(app)}: ${stack.stackName}` : app;
           shipped.push([
-            `${file}: ${artifact.stackName}`,
-            artifact.template,
-            region === 'unknown-region'
-              ? { stackName: artifact.stackName }
-              : { region, stackName: artifact.stackName },
+            name,
+            stack.template as CfnTemplate,
+            stack.region === undefined
+              ? { stackName: stack.stackName }
+              : { region: stack.region, stackName: stack.stackName },
           ]);
         }
       }
+    });
+
+    test("a stack's context is its region and name, each only when the stack names it", () => {
+      expect(deployTimeContextOf(testStack())).toEqual({ region: 'eu-west-1', stackName: 'Test' });
+      expect(deployTimeContextOf(new Stack(new App(), 'Agnostic'))).toEqual({ stackName: 'Agnostic' });
     });
 
     test('every stack of every example is judged', () => {

@@ -3,7 +3,7 @@ import { CfnElement, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { parseConfig, SchedulingDatabase, SecureSchedulingStack, stackPropsFromConfig } from '../../lib';
-import { defaultStack, EXAMPLE_CONFIG, testApp } from '../support/app';
+import { defaultStack, EXAMPLE_CONFIG, only, testApp } from '../support/app';
 
 /** The database tier as the default stack wires it: the app's connection, the security groups, the alerts. */
 describe('SecureSchedulingStack', () => {
@@ -154,6 +154,42 @@ describe('SecureSchedulingStack', () => {
             expect(action).toMatch(/^(logs|xray):/);
           }
         }
+      });
+
+      test('a start EventBridge cannot make is retried, then dead-lettered into the alert queue', () => {
+        const [, rule] = only(template, 'AWS::Events::Rule', {
+          EventPattern: Match.objectLike({ detail: Match.objectLike({ eventName: ['RotationSucceeded'] }) }),
+        });
+        const queue = stack.alerts.deadLetterQueue;
+        expect(queue).toBeDefined();
+        expect(rule.Properties.Targets).toEqual([
+          expect.objectContaining({
+            DeadLetterConfig: {
+              Arn: { 'Fn::GetAtt': [stack.getLogicalId(queue?.node.defaultChild as CfnElement), 'Arn'] },
+            },
+            RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+          }),
+        ]);
+      });
+
+      test('a restart that failed, timed out or was aborted raises an alarm on the alert topic', () => {
+        const alarm = stack.restartOnRotation.failureAlarm;
+        expect(alarm).toBeDefined();
+        const [, resource] = only(template, 'AWS::CloudWatch::Alarm', {
+          AlarmDescription: Match.stringLikeRegexp('not restarted after a rotation'),
+        });
+        const topic = { Ref: stack.getLogicalId(stack.alerts.topic.node.defaultChild as CfnElement) };
+        expect(resource.Properties).toMatchObject({
+          AlarmActions: [topic],
+          OKActions: [topic],
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+        const metrics = resource.Properties.Metrics.flatMap((m: any) =>
+          m.MetricStat ? [m.MetricStat.Metric.MetricName] : [],
+        );
+        expect(metrics.sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
       });
 
       test('the state machine logs everything but execution data, traced, to a retained log group with a key', () => {
