@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Validations } from 'aws-cdk-lib';
+import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IApplyRule, NagPack, NagPackProps, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 
 /** What one rule said about one resource. */
@@ -41,40 +41,55 @@ export function recordingPack(
 ): NagPack {
   // Abstract only to TypeScript, which cannot see that every `Base` given here implements the pack.
   abstract class RecordingPack extends Base {
+    /** The rule being applied and the id it reports by; cdk-nag calls the rule within `applyRule`. */
+    private current?: { readonly params: IApplyRule; readonly ruleId: string };
+
+    /**
+     * Runs the current rule and records its outcome. One function for every rule, made once: `applyRule`
+     * runs for each rule × resource (thousands of times a synth), so it makes no closure of its own.
+     */
+    private readonly recordingRule = (node: CfnResource): NagRuleResult => {
+      const { params, ruleId } = this.current as { params: IApplyRule; ruleId: string };
+      let result: NagRuleResult;
+      try {
+        result = params.rule(node);
+      } catch (error) {
+        this.record(params, ruleId, 'error');
+        throw error;
+      }
+      if (result === NagRuleCompliance.COMPLIANT) {
+        this.record(params, ruleId, 'compliant');
+      } else if (result === NagRuleCompliance.NON_COMPLIANT) {
+        this.record(params, ruleId, 'non-compliant');
+      } else if (Array.isArray(result)) {
+        for (const finding of result) {
+          this.record(params, `${ruleId}[${finding}]`, 'non-compliant');
+        }
+      }
+      return result;
+    };
+
     protected override applyRule(params: IApplyRule): void {
-      const ruleId = `${this.readPackName}-${params.ruleSuffixOverride ?? params.rule.name}`;
-      const record = (id: string, status: OutcomeStatus) => {
-        const acknowledgement = status === 'compliant' ? undefined : acknowledgementOf(params.node, id);
-        log.outcomes.push({
-          pack: this.readPackName,
-          ruleId: id,
-          resourcePath: params.node.node.path,
-          status: acknowledgement ? 'acknowledged' : status,
-          level: params.level,
-          info: params.info,
-          acknowledgement,
-        });
-      };
-      super.applyRule({
-        ...params,
-        ruleSuffixOverride: params.ruleSuffixOverride ?? params.rule.name,
-        rule: (node): NagRuleResult => {
-          let result: NagRuleResult;
-          try {
-            result = params.rule(node);
-          } catch (error) {
-            record(ruleId, 'error');
-            throw error;
-          }
-          if (result === NagRuleCompliance.COMPLIANT) {
-            record(ruleId, 'compliant');
-          } else if (result === NagRuleCompliance.NON_COMPLIANT) {
-            record(ruleId, 'non-compliant');
-          } else if (Array.isArray(result)) {
-            result.forEach((finding) => record(`${ruleId}[${finding}]`, 'non-compliant'));
-          }
-          return result;
-        },
+      const suffix = params.ruleSuffixOverride ?? params.rule.name;
+      const outer = this.current;
+      this.current = { params, ruleId: `${this.readPackName}-${suffix}` };
+      try {
+        super.applyRule({ ...params, ruleSuffixOverride: suffix, rule: this.recordingRule });
+      } finally {
+        this.current = outer;
+      }
+    }
+
+    private record(params: IApplyRule, id: string, status: OutcomeStatus): void {
+      const acknowledgement = status === 'compliant' ? undefined : acknowledgementOf(params.node, id);
+      log.outcomes.push({
+        pack: this.readPackName,
+        ruleId: id,
+        resourcePath: params.node.node.path,
+        status: acknowledgement ? 'acknowledged' : status,
+        level: params.level,
+        info: params.info,
+        acknowledgement,
       });
     }
   }
