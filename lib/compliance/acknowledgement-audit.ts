@@ -24,6 +24,8 @@ export class AcknowledgementAudit implements IPolicyValidationPlugin {
   ) {}
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    // The packs have all run: their shared rule results are not needed any more.
+    this.log.endValidation();
     const violations: PolicyViolation[] = [];
     const used = new Set(
       this.log.outcomes

@@ -167,7 +167,7 @@ export const ACKNOWLEDGEMENTS = {
       ruleId: 'AwsSolutions-SQS3',
       checklist: 'C10',
       reason:
-        "This queue is the dead-letter queue of the alert rules' EventBridge targets: each target's DeadLetterConfig names it, and EventBridge puts there the alerts it could not deliver to the alert topic after its retries. AwsSolutions-SQS3 recognizes only queues named by an SQS redrive policy or by a Lambda function's dead-letter configuration, so it reads this one as a work queue without a dead-letter queue. Nothing consumes it: it keeps each failed alert for 14 days, encrypted with the alert topic's key, TLS only, and only the stack's own rules may send to it; an alarm on the alert topic fires on its first message. A dead-letter queue behind it would only move unread alerts to a second queue.",
+        "This queue is the dead-letter queue of the alert rules' EventBridge targets and of the rule that restarts the app after a password rotation: each target's DeadLetterConfig names it, and EventBridge puts there the events it could not deliver to the alert topic or the restart after its retries. AwsSolutions-SQS3 recognizes only queues named by an SQS redrive policy or by a Lambda function's dead-letter configuration, so it reads this one as a work queue without a dead-letter queue. Nothing consumes it: it keeps each failed delivery for 14 days, encrypted with the alert topic's key, TLS only, and only the stack's own rules may send to it; an alarm on the alert topic fires on its first message. A dead-letter queue behind it would only move unread events to a second queue.",
     },
   ],
 } satisfies Record<string, readonly Acknowledgement[]>;

@@ -1,5 +1,10 @@
 import { IConstruct } from 'constructs';
-import { CfnResource, Validations } from 'aws-cdk-lib';
+import {
+  CfnResource,
+  IPolicyValidationContext,
+  PolicyValidationPluginReport,
+  Validations,
+} from 'aws-cdk-lib';
 import { IApplyRule, NagPack, NagPackProps, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 
 /** What one rule said about one resource. */
@@ -22,9 +27,50 @@ export interface RuleOutcome {
   readonly acknowledgement?: { readonly reason: string; readonly constructPath: string };
 }
 
+type Rule = IApplyRule['rule'];
+
 /** Collects the outcomes of every rule the recording packs evaluate, acknowledged findings included. */
 export class RuleOutcomeLog {
   public readonly outcomes: RuleOutcome[] = [];
+
+  /**
+   * What each rule said of each resource during one synth's validation, shared by the packs of this log. The
+   * HIPAA, NIST and PCI packs share most of their rules (the same functions of cdk-nag's `rules/`), and a rule
+   * is a pure function of the resource, so a rule a pack already ran on a resource answers the next pack from
+   * here instead of resolving the resource again; each pack still reports, acknowledges and records the
+   * outcome under its own name. Made when the first pack validates and dropped by the acknowledgement audit,
+   * the plugin that runs after them (`addCompliancePacks`); a pack called on its own (`validateScope`) runs
+   * every rule.
+   */
+  private ruleResults?: WeakMap<CfnResource, Map<Rule, NagRuleResult>>;
+
+  /** Starts sharing rule results among the packs of this synth's validation. */
+  public beginValidation(): void {
+    this.ruleResults ??= new WeakMap();
+  }
+
+  /** Stops sharing: the next synth judges its resources afresh. */
+  public endValidation(): void {
+    this.ruleResults = undefined;
+  }
+
+  /** What `rule` says of `node`: from an earlier pack of the same validation, or by running it. */
+  public judge(rule: Rule, node: CfnResource): NagRuleResult {
+    if (this.ruleResults === undefined) {
+      return rule(node);
+    }
+    let results = this.ruleResults.get(node);
+    if (results === undefined) {
+      results = new Map();
+      this.ruleResults.set(node, results);
+    }
+    let result = results.get(rule);
+    if (result === undefined) {
+      result = rule(node);
+      results.set(rule, result);
+    }
+    return result;
+  }
 }
 
 type PackClass = new (scope?: IConstruct, props?: NagPackProps) => NagPack;
@@ -52,7 +98,7 @@ export function recordingPack(
       const { params, ruleId } = this.current as { params: IApplyRule; ruleId: string };
       let result: NagRuleResult;
       try {
-        result = params.rule(node);
+        result = log.judge(params.rule, node);
       } catch (error) {
         this.record(params, ruleId, 'error');
         throw error;
@@ -68,6 +114,11 @@ export function recordingPack(
       }
       return result;
     };
+
+    public override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+      log.beginValidation();
+      return super.validate(context);
+    }
 
     protected override applyRule(params: IApplyRule): void {
       const suffix = params.ruleSuffixOverride ?? params.rule.name;
