@@ -23,6 +23,9 @@ export abstract class LocalServer {
   }
 
   public async stop(): Promise<void> {
+    // Clients that ran in this process (the certificate commands run in-process) may hold keep-alive
+    // connections: closed here, so the test process can exit.
+    this.server!.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
