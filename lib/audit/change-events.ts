@@ -443,28 +443,47 @@ export class ChangeEvents extends Construct {
           ]
         : []),
     ];
+    const deleted = (ids: Record<string, unknown>) => ({
+      eventName: [...DATABASE_DELETE_EVENTS],
+      requestParameters: ids,
+    });
+    const modified = ([calls, ids, settings]: (typeof watched)[number]) => ({
+      eventName: calls,
+      requestParameters: { ...ids, ...anyValueOf(settings) },
+    });
+    const parameterGroups = parameterGroupName
+      ? [
+          { requestParameters: { dBParameterGroupName: [ignoreCase(parameterGroupName)] } },
+          { requestParameters: { dBClusterParameterGroupName: [ignoreCase(parameterGroupName)] } },
+        ]
+      : [];
+    // A cluster's identifiers, its instances' and its parameter group's are generated from the stack name, up to
+    // 63 characters each: in one rule they would pass EventBridge's 2,048-character pattern limit for a stack
+    // name of some 20 characters or more. The cluster's own calls get a rule of their own.
+    const [own, cluster] = isCluster ? [watched.slice(0, -1), watched.slice(-1)] : [watched, []];
+    const clusterRule =
+      cluster.length === 0
+        ? undefined
+        : this.watch('DatabaseClusterChanges', {
+            description: 'database cluster',
+            source: 'aws.rds',
+            eventSource: 'rds.amazonaws.com',
+            eventNames: [...cluster.flatMap(([calls]) => calls), ...DATABASE_DELETE_EVENTS],
+            anyOf: [...cluster.map(([, ids]) => deleted(ids)), ...cluster.map(modified)],
+          });
+    if (clusterRule && own.length === 0 && parameterGroups.length === 0) {
+      return clusterRule;
+    }
     return this.watch('DatabaseChanges', {
       description: 'database',
       source: 'aws.rds',
       eventSource: 'rds.amazonaws.com',
       eventNames: [
-        ...watched.flatMap(([calls]) => calls),
+        ...own.flatMap(([calls]) => calls),
         ...DATABASE_DELETE_EVENTS,
         ...(parameterGroupName ? PARAMETER_GROUP_CHANGE_EVENTS : []),
       ],
-      anyOf: [
-        ...watched.map(([, ids]) => ({ eventName: [...DATABASE_DELETE_EVENTS], requestParameters: ids })),
-        ...watched.map(([calls, ids, settings]) => ({
-          eventName: calls,
-          requestParameters: { ...ids, ...anyValueOf(settings) },
-        })),
-        ...(parameterGroupName
-          ? [
-              { requestParameters: { dBParameterGroupName: [ignoreCase(parameterGroupName)] } },
-              { requestParameters: { dBClusterParameterGroupName: [ignoreCase(parameterGroupName)] } },
-            ]
-          : []),
-      ],
+      anyOf: [...own.map(([, ids]) => deleted(ids)), ...own.map(modified), ...parameterGroups],
     });
   }
 

@@ -563,7 +563,8 @@ describe('ChangeEvents', () => {
 
     test('each rule has the alert topic as its target', () => {
       const rules = Object.values(template.findResources('AWS::Events::Rule'));
-      expect(rules).toHaveLength(3);
+      // The instance's database rule, the cluster's two (its own calls apart) and the backup rule.
+      expect(rules).toHaveLength(4);
       for (const r of rules) {
         expect(r.Properties.Targets).toEqual([
           expect.objectContaining({
@@ -638,27 +639,31 @@ describe('ChangeEvents', () => {
       ).toBe(false);
     });
 
-    test('the cluster rule matches the cluster and its instances', () => {
-      const rule = 'ClusterEventsDatabaseChanges';
+    test('the cluster rules match the cluster (a rule of its own) and its instances', () => {
+      // The cluster's own calls are a rule apart, so that neither passes EventBridge's pattern size.
+      const cluster = 'ClusterEventsDatabaseClusterChanges';
+      const instances = 'ClusterEventsDatabaseChanges';
       expect(
         matches(
-          rule,
+          cluster,
           rdsCall('ModifyDBCluster', { dBClusterIdentifier: CLUSTER_ID, backupRetentionPeriod: 1 }),
         ),
       ).toBe(true);
       expect(
         matches(
-          rule,
+          instances,
           rdsCall('ModifyDBInstance', { dBInstanceIdentifier: CLUSTER_WRITER, publiclyAccessible: true }),
         ),
       ).toBe(true);
-      expect(matches(rule, rdsCall('DeleteDBCluster', { dBClusterIdentifier: CLUSTER_ID }))).toBe(true);
-      expect(
-        matches(
-          rule,
-          rdsCall('ModifyDBCluster', { dBClusterIdentifier: 'other', deletionProtection: false }),
-        ),
-      ).toBe(false);
+      expect(matches(cluster, rdsCall('DeleteDBCluster', { dBClusterIdentifier: CLUSTER_ID }))).toBe(true);
+      for (const rule of [cluster, instances]) {
+        expect(
+          matches(
+            rule,
+            rdsCall('ModifyDBCluster', { dBClusterIdentifier: 'other', deletionProtection: false }),
+          ),
+        ).toBe(false);
+      }
     });
 
     test('the backup rule matches the vault opened or emptied and the plan shortened or deleted', () => {
