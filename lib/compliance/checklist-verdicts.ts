@@ -59,6 +59,26 @@ const ITEM_OF_CHECKLIST_RULE: ReadonlyMap<string, ChecklistItem> = new Map(
   CHECKLIST_RULES.map((r) => [checklistRuleId(r.id), r.checklist]),
 );
 
+/** `outcomes` grouped by `keyOf`, each group in the order the outcomes came. */
+function groupOutcomes<K>(
+  outcomes: readonly RuleOutcome[],
+  keyOf: (o: RuleOutcome) => K,
+): Map<K, RuleOutcome[]> {
+  const groups = new Map<K, RuleOutcome[]>();
+  for (const o of outcomes) {
+    const key = keyOf(o);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [o]);
+    else group.push(o);
+  }
+  return groups;
+}
+
+/** The outcomes of each rule, by rule id without the finding (`baseRuleId`). */
+export function outcomesByRule(outcomes: readonly RuleOutcome[]): Map<string, RuleOutcome[]> {
+  return groupOutcomes(outcomes, (o) => baseRuleId(o.ruleId));
+}
+
 const isOpen = (o: RuleOutcome) => o.status === 'non-compliant' || o.status === 'error';
 
 /**
@@ -95,17 +115,8 @@ export function checklistVerdicts(outcomes: readonly RuleOutcome[]): ChecklistVe
   if (known !== undefined && known.count === outcomes.length) {
     return known.verdicts;
   }
-  const byItem = new Map<ChecklistItem | undefined, RuleOutcome[]>();
-  const byRule = new Map<string, RuleOutcome[]>();
-  const add = <K>(map: Map<K, RuleOutcome[]>, key: K, o: RuleOutcome) => {
-    const list = map.get(key);
-    if (list === undefined) map.set(key, [o]);
-    else list.push(o);
-  };
-  for (const o of outcomes) {
-    add(byItem, checklistItemOf(o), o);
-    add(byRule, baseRuleId(o.ruleId), o);
-  }
+  const byItem = groupOutcomes(outcomes, checklistItemOf);
+  const byRule = outcomesByRule(outcomes);
   const verdicts = (Object.keys(CHECKLIST_ITEMS) as ChecklistItem[]).map((item): ChecklistVerdict => {
     const own = byItem.get(item) ?? [];
     const evidence = CHECKLIST_EVIDENCE[item].map((requirement) => ({

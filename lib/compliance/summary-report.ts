@@ -6,6 +6,7 @@ import {
   ChecklistVerdict,
   checklistVerdicts,
   EvidenceCheck,
+  outcomesByRule,
 } from './checklist-verdicts';
 import { OutcomeStatus, RuleOutcome } from './rule-outcomes';
 import { SHIPPED_RULE_CHECKLIST } from './shipped-rule-checklist';
@@ -99,18 +100,6 @@ function judgedRuleKeys(outcomes: readonly RuleOutcome[]): Set<string> {
   return keys;
 }
 
-/** The outcomes of each rule, by rule id without the finding. */
-function byRule(outcomes: readonly RuleOutcome[]): Map<string, RuleOutcome[]> {
-  const rules = new Map<string, RuleOutcome[]>();
-  for (const o of outcomes) {
-    const id = baseRuleId(o.ruleId);
-    const list = rules.get(id);
-    if (list === undefined) rules.set(id, [o]);
-    else list.push(o);
-  }
-  return rules;
-}
-
 /** Totals per pack and per checklist item, then each item's evidence, rules, outcomes and reasons. */
 function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 1, text: 'Compliance summary' }];
@@ -164,7 +153,7 @@ function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
   const judged = judgedRuleKeys(outcomes);
   for (const verdict of verdicts) {
     const { item, outcomes: own } = verdict;
-    const ownByRule = byRule(own);
+    const ownByRule = outcomesByRule(own);
     blocks.push({ kind: 'heading', level: 2, text: `${item}: ${CHECKLIST_ITEMS[item]}` });
     blocks.push({ kind: 'paragraph', alert: verdict.verdict === 'not met', text: verdictText(verdict) });
     blocks.push({ kind: 'paragraph', text: 'Evidence it requires to read met:' });

@@ -137,6 +137,31 @@ function vaultPaths(
 }
 
 /** Each backup selection's role: the database's snapshot, the database's key, the plan's vaults and keys. */
+/**
+ * The concrete ARN of a resource a backup or restore-testing selection names; when it has none (unresolvable, or
+ * a pattern), the path is recorded as not evaluated and the result is undefined.
+ */
+function protectedArn(
+  ctx: DeriveContext,
+  kind: PathKind,
+  who: { readonly caller: string; readonly as: string },
+  resource: unknown,
+  problems: string[],
+  paths: AccessPath[],
+): string | undefined {
+  const arn = take(ctx.r.resolveString(resource), problems, who.caller);
+  if (arn && !arn.includes('*')) return arn;
+  paths.push(
+    unevaluablePath(
+      kind,
+      who.as,
+      arn ?? 'a resource',
+      problems.join('; ') || `${arn} is a pattern, not a resource`,
+    ),
+  );
+  return undefined;
+}
+
 export function backupPaths(ctx: DeriveContext): AccessPath[] {
   const paths: AccessPath[] = [];
   for (const [id, selection] of ctx.r.resourcesOfType('AWS::Backup::BackupSelection')) {
@@ -154,18 +179,8 @@ export function backupPaths(ctx: DeriveContext): AccessPath[] {
     const as = `${caller} as role ${short(roleId)}`;
     paths.push(trustPath(ctx, { service: 'backup.amazonaws.com', roleId, user: caller }));
     for (const resource of list(props.BackupSelection?.Resources)) {
-      const arn = take(ctx.r.resolveString(resource), problems, caller);
-      if (!arn || arn.includes('*')) {
-        paths.push(
-          unevaluablePath(
-            'backup',
-            as,
-            arn ?? 'a resource',
-            problems.join('; ') || `${arn} is a pattern, not a resource`,
-          ),
-        );
-        continue;
-      }
+      const arn = protectedArn(ctx, 'backup', { caller, as }, resource, problems, paths);
+      if (arn === undefined) continue;
       const db = databaseOf(ctx, arn);
       const what = `database ${db.id ? short(db.id) : arn}`;
       const actions = db.cluster
@@ -230,18 +245,8 @@ export function restoreTestingPaths(ctx: DeriveContext): AccessPath[] {
     const rds = (kind: string, name: string) =>
       `arn:${ctx.env.partition}:rds:${ctx.env.region}:${ctx.env.account}:${kind}:${name}`;
     for (const resource of list(props.ProtectedResourceArns)) {
-      const arn = take(ctx.r.resolveString(resource), problems, caller);
-      if (!arn || arn.includes('*')) {
-        paths.push(
-          unevaluablePath(
-            'restore-testing',
-            as,
-            arn ?? 'a resource',
-            problems.join('; ') || `${arn} is a pattern, not a resource`,
-          ),
-        );
-        continue;
-      }
+      const arn = protectedArn(ctx, 'restore-testing', { caller, as }, resource, problems, paths);
+      if (arn === undefined) continue;
       const db = databaseOf(ctx, arn);
       const what = `database ${db.id ? short(db.id) : arn}`;
       // AWS Backup Developer Guide, restore-testing.html: the restore is made with the selection's role and
