@@ -97,6 +97,17 @@ export class PlainSchedulingStack extends Stack {
       port: 443,
       certificates: [certificate],
       sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      defaultAction: elbv2.ListenerAction.fixedResponse(404),
+    });
+    https.addAction('NoTrace', {
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.httpRequestMethods(['TRACE', 'TRACK'])],
+      action: elbv2.ListenerAction.fixedResponse(405),
+    });
+    https.addAction('NoDotFiles', {
+      priority: 2,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/.env*', '/.git*', '/.aws*'])],
+      action: elbv2.ListenerAction.fixedResponse(404),
     });
     alb.addRedirect({ sourcePort: 80, targetPort: 443 });
 
@@ -141,6 +152,8 @@ export class PlainSchedulingStack extends Stack {
     });
     database.connections.allowDefaultPortFrom(service);
     https.addTargets('Web', {
+      priority: 100,
+      conditions: [elbv2.ListenerCondition.hostHeaders([DOMAIN_NAME])],
       port: 3000,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [service],

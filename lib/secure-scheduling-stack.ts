@@ -41,6 +41,12 @@ export interface SecureSchedulingStackProps extends StackProps {
   readonly domainName: string;
 
   /**
+   * More names the app answers at, on the certificate and in the listener's host rules; any other Host gets 404.
+   * @default - none
+   */
+  readonly domainAliases?: string[];
+
+  /**
    * Public hosted zone of `domainName`, for the DNS-validated certificate and the alias record.
    * @default - none: `certificateArn` is required and no DNS record is created
    */
@@ -289,6 +295,7 @@ export class SecureSchedulingStack extends Stack {
       vpc: this.network.vpc,
       vpcSubnets: this.network.ingressSubnets,
       domainName: props.domainName,
+      domainAliases: props.domainAliases,
       hostedZone,
       certificate,
       sslPolicy: props.sslPolicy,

@@ -28,6 +28,7 @@ import { isPinnedImage, parseEcrReference } from '../private/image-reference';
 import { Problems } from '../private/problems';
 import { SECRET_NAME } from '../private/secret-names';
 import { tlsVerificationProblems } from '../private/tls-environment';
+import { TlsLoadBalancer } from '../ingress/tls-load-balancer';
 import {
   copyScript,
   isSafePath,
@@ -76,7 +77,11 @@ export interface SchedulingServiceProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
-  /** HTTPS listener that forwards to the app (for example `TlsLoadBalancer.httpsListener`). */
+  /**
+   * HTTPS listener that forwards to the app. The HTTPS listener of a `TlsLoadBalancer`
+   * (`TlsLoadBalancer.httpsListener`) forwards only the load balancer's own host names and answers any other
+   * Host with 404; any other listener forwards every request to the app (its default action).
+   */
   readonly listener: elbv2.ApplicationListener;
 
   /** What runs: `SchedulingApp.calCom({...})` or `SchedulingApp.container({...})`. */
@@ -393,7 +398,11 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
       );
     }
 
-    this.targetGroup = props.listener.addTargets('App', {
+    const tlsLoadBalancer = TlsLoadBalancer.ofListener(props.listener);
+    const attach = tlsLoadBalancer
+      ? (id: string, targets: elbv2.AddApplicationTargetsProps) => tlsLoadBalancer.addTargets(id, targets)
+      : (id: string, targets: elbv2.AddApplicationTargetsProps) => props.listener.addTargets(id, targets);
+    this.targetGroup = attach('App', {
       port: app.containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [

@@ -29,6 +29,7 @@ export interface SchedulingConfig {
   readonly region: string;
   readonly availabilityZones: string[];
   readonly domainName: string;
+  readonly domainAliases?: string[];
   readonly hostedZoneId?: string;
   readonly hostedZoneName?: string;
   readonly certificateArn?: string;
@@ -83,6 +84,10 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
     description: 'two or more zones of the region, e.g. eu-west-1a,eu-west-1b',
   },
   domainName: { kind: 'string', description: 'name users reach the app at, e.g. schedule.example.com' },
+  domainAliases: {
+    kind: 'string-list',
+    description: 'more names the app answers at (on the certificate); any other Host gets 404',
+  },
   hostedZoneId: {
     kind: 'string',
     description: 'Route 53 public hosted zone id of the domain (with hostedZoneName)',
@@ -476,6 +481,7 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     description: `secure-scheduling: hardened scheduling app at ${cfg.domainName}`,
     availabilityZones: cfg.availabilityZones,
     domainName: cfg.domainName,
+    domainAliases: cfg.domainAliases,
     hostedZone:
       cfg.hostedZoneId && cfg.hostedZoneName
         ? { hostedZoneId: cfg.hostedZoneId, zoneName: cfg.hostedZoneName }

@@ -13,12 +13,28 @@ import {
   DEFAULT_IDLE_TIMEOUT,
   DEFAULT_LOG_BUCKET_EXPIRATION,
   DEFAULT_SSL_POLICY,
+  HOST_RULE_PRIORITY,
   HSTS_HEADER_VALUE,
+  MAX_DOMAIN_ALIASES,
+  REFUSED_METHODS,
+  REFUSED_PATH_PATTERNS,
   X_CONTENT_TYPE_OPTIONS,
 } from '../private/defaults';
 import { Problems } from '../private/problems';
 
-export { ALLOWED_SSL_POLICIES, DEFAULT_SSL_POLICY };
+export { ALLOWED_SSL_POLICIES, DEFAULT_SSL_POLICY, REFUSED_PATH_PATTERNS };
+
+/** ALB: at most three values in one condition (host names, path patterns, methods). */
+const VALUES_PER_CONDITION = 3;
+
+/** A lower-case fully qualified domain name; no wildcard (a wildcard name would make the app's URL `https://*.…`). */
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** Characters ALB accepts in a path pattern, `*` and `?` as wildcards. */
+const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/;
+
+/** The load balancer each HTTPS listener belongs to, so an app attached by listener gets its host rules. */
+const BY_LISTENER = new WeakMap<elbv2.IApplicationListener, TlsLoadBalancer>();
 
 /** A Route 53 public hosted zone, named by id and name so that synth needs no lookup. */
 export interface HostedZoneReference {
@@ -40,6 +56,21 @@ export interface TlsLoadBalancerProps {
 
   /** Fully qualified name users reach the app at, e.g. `schedule.example.com`. */
   readonly domainName: string;
+
+  /**
+   * More names the app answers at (e.g. `book.example.com`): added to the requested certificate, given alias
+   * records when `createAliasRecord` is on, and forwarded like `domainName`. At most nine (ACM's default quota of
+   * ten names per certificate).
+   * @default - none
+   */
+  readonly domainAliases?: string[];
+
+  /**
+   * Path patterns answered with a fixed 404 by the load balancer, whatever the host (checklist C9). ALB path
+   * pattern syntax: case-sensitive, `*` and `?` wildcards, starting with `/`. An empty list turns the rules off.
+   * @default REFUSED_PATH_PATTERNS (environment files, version-control metadata, cloud credentials)
+   */
+  readonly refusedPathPatterns?: string[];
 
   /**
    * Public hosted zone of `domainName`. When given without `certificate`, an ACM certificate is requested and
@@ -111,8 +142,13 @@ export interface TlsLoadBalancerProps {
  * HTTPS, HSTS and nosniff on every response, the Server header off, invalid headers dropped, strictest desync
  * mitigation, deletion protection, and access logs in a hardened bucket.
  *
- * Attach the app with `httpsListener.addTargets(...)` or `addTargetGroups(...)` (`SchedulingService` does);
- * synth fails while the HTTPS listener has nothing to forward to.
+ * The HTTPS listener answers only for its own names (checklist C9): requests whose Host is `domainName` or one
+ * of `domainAliases` are forwarded to the app; any other Host, the raw `*.elb.amazonaws.com` name included, gets
+ * a fixed 404. Before that, requests for leaked-secret paths get a fixed 404 and TRACE/TRACK a 405, whatever the
+ * host.
+ *
+ * Attach the app with `addTargets(...)` (`SchedulingService` does, given `httpsListener`); synth fails while the
+ * HTTPS listener forwards to nothing.
  */
 export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
   /** The load balancer. */
@@ -135,12 +171,22 @@ export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
   public readonly connections: ec2.Connections;
   /** The domain users reach the app at. */
   public readonly domainName: string;
+  /** Every name the HTTPS listener forwards: `domainName`, then `domainAliases`. */
+  public readonly hostNames: readonly string[];
+
+  /** The load balancer `listener` belongs to, when it is the HTTPS listener of a `TlsLoadBalancer`. */
+  public static ofListener(listener: elbv2.IApplicationListener): TlsLoadBalancer | undefined {
+    return BY_LISTENER.get(listener);
+  }
+
+  private nextHostRulePriority = HOST_RULE_PRIORITY;
 
   constructor(scope: Construct, id: string, props: TlsLoadBalancerProps) {
     super(scope, id);
 
     this.sslPolicy = props.sslPolicy ?? DEFAULT_SSL_POLICY;
     this.domainName = props.domainName;
+    this.hostNames = [props.domainName, ...(props.domainAliases ?? [])];
     const createAliasRecord = props.createAliasRecord ?? props.hostedZone !== undefined;
     validate(this, props, this.sslPolicy, createAliasRecord);
 
@@ -148,6 +194,7 @@ export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
       props.certificate ??
       new acm.Certificate(this, 'Certificate', {
         domainName: props.domainName,
+        subjectAlternativeNames: props.domainAliases?.length ? [...props.domainAliases] : undefined,
         validation: acm.CertificateValidation.fromDns(props.hostedZone),
         keyAlgorithm: acm.KeyAlgorithm.RSA_2048,
         transparencyLoggingEnabled: true,
@@ -198,6 +245,21 @@ export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
       certificates: [elbv2.ListenerCertificate.fromCertificateManager(this.certificate)],
       sslPolicy: this.sslPolicy as elbv2.SslPolicy,
       open: true,
+      // Any Host that is not one of the app's names: nothing of the app is served (checklist C9).
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: 'text/plain',
+        messageBody: 'Not found',
+      }),
+    });
+    BY_LISTENER.set(this.httpsListener, this);
+    this.refuseProbes(props.refusedPathPatterns ?? [...REFUSED_PATH_PATTERNS]);
+    this.node.addValidation({
+      validate: () =>
+        this.nextHostRulePriority === HOST_RULE_PRIORITY
+          ? [
+              'The HTTPS listener forwards to nothing: attach the app with `addTargets(...)` (SchedulingService does)',
+            ]
+          : [],
     });
     // Response headers added by the load balancer itself, so they hold whatever the app sends.
     if (!requestedInStack(this.certificate, this)) {
@@ -243,12 +305,77 @@ export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
     acknowledge(this.httpListener, 'httpRedirectListener');
 
     if (createAliasRecord && props.hostedZone) {
+      const target = route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer));
       this.aliasRecord = new route53.ARecord(this, 'AliasRecord', {
         zone: props.hostedZone,
         recordName: props.domainName,
-        target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
+        target,
+      });
+      (props.domainAliases ?? []).forEach((alias, i) => {
+        new route53.ARecord(this, `AliasRecord${i + 2}`, {
+          zone: props.hostedZone!,
+          recordName: alias,
+          target,
+        });
       });
     }
+  }
+
+  /**
+   * Forwards requests for `hostNames` to new targets and returns their target group: one listener rule per
+   * three names (ALB's limit of values per condition), after the refusals. Conditions and priority are set
+   * here; pass the rest as to `ApplicationListener.addTargets`.
+   */
+  public addTargets(
+    id: string,
+    props: Omit<elbv2.AddApplicationTargetsProps, 'priority' | 'conditions'>,
+  ): elbv2.ApplicationTargetGroup {
+    const problems = new Problems();
+    const given = props as elbv2.AddApplicationTargetsProps;
+    problems.check(
+      given.priority !== undefined || given.conditions !== undefined,
+      '`addTargets` sets `priority` and `conditions` itself (one host-header rule per three host names); leave them out',
+    );
+    problems.throwIfAny(this);
+    const groups = chunks(this.hostNames, VALUES_PER_CONDITION);
+    const targetGroup = this.httpsListener.addTargets(id, {
+      ...props,
+      priority: this.nextHostRulePriority++,
+      conditions: [elbv2.ListenerCondition.hostHeaders([...groups[0]])],
+    });
+    groups.slice(1).forEach((names, i) => {
+      new elbv2.ApplicationListenerRule(this.httpsListener, `${id}Hosts${i + 2}Rule`, {
+        listener: this.httpsListener,
+        priority: this.nextHostRulePriority++,
+        conditions: [elbv2.ListenerCondition.hostHeaders([...names])],
+        action: elbv2.ListenerAction.forward([targetGroup]),
+      });
+    });
+    return targetGroup;
+  }
+
+  /** Fixed answers for tracing methods and leaked-secret paths, evaluated before any host rule. */
+  private refuseProbes(pathPatterns: readonly string[]): void {
+    new elbv2.ApplicationListenerRule(this.httpsListener, 'RefuseTraceRule', {
+      listener: this.httpsListener,
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.httpRequestMethods([...REFUSED_METHODS])],
+      action: elbv2.ListenerAction.fixedResponse(405, {
+        contentType: 'text/plain',
+        messageBody: 'Method not allowed',
+      }),
+    });
+    chunks(pathPatterns, VALUES_PER_CONDITION).forEach((patterns, i) => {
+      new elbv2.ApplicationListenerRule(this.httpsListener, `RefusePaths${i + 1}Rule`, {
+        listener: this.httpsListener,
+        priority: 2 + i,
+        conditions: [elbv2.ListenerCondition.pathPatterns([...patterns])],
+        action: elbv2.ListenerAction.fixedResponse(404, {
+          contentType: 'text/plain',
+          messageBody: 'Not found',
+        }),
+      });
+    });
   }
 
   /** The HTTPS URL of the app. */
@@ -276,22 +403,54 @@ function validate(
     createAliasRecord && !props.hostedZone,
     '`createAliasRecord` is true but no `hostedZone` was given to create the record in',
   );
-  const domain = props.domainName;
-  problems.check(
-    !Token.isUnresolved(domain) &&
-      !/^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain),
-    `\`domainName\` must be a fully qualified lower-case domain name like 'schedule.example.com', got '${domain}'`,
-  );
+  const aliases = props.domainAliases ?? [];
   const zoneName = props.hostedZone?.zoneName;
+  for (const [name, domain] of [
+    ['domainName', props.domainName] as const,
+    ...aliases.map((alias) => ['domainAliases', alias] as const),
+  ]) {
+    if (Token.isUnresolved(domain)) {
+      continue;
+    }
+    problems.check(
+      !DOMAIN_NAME.test(domain),
+      domain.startsWith('*.')
+        ? `\`${name}\` must name one host, not a wildcard: the app's URL and its host rule need a real name, got '${domain}'`
+        : `\`${name}\` must be a fully qualified lower-case domain name like 'schedule.example.com', got '${domain}'`,
+    );
+    problems.check(
+      zoneName !== undefined &&
+        !Token.isUnresolved(zoneName) &&
+        domain !== zoneName &&
+        !domain.endsWith(`.${zoneName}`),
+      `\`${name}\` '${domain}' is not inside \`hostedZone\` '${zoneName}'`,
+    );
+  }
   problems.check(
-    zoneName !== undefined &&
-      !Token.isUnresolved(zoneName) &&
-      !Token.isUnresolved(domain) &&
-      domain !== zoneName &&
-      !domain.endsWith(`.${zoneName}`),
-    `\`domainName\` '${domain}' is not inside \`hostedZone\` '${zoneName}'`,
+    aliases.length > MAX_DOMAIN_ALIASES,
+    `\`domainAliases\` may name at most ${MAX_DOMAIN_ALIASES} names (ACM puts at most 10 names on a certificate), got ${aliases.length}`,
   );
+  const duplicates = [props.domainName, ...aliases].filter((d, i, all) => all.indexOf(d) !== i);
+  problems.check(
+    duplicates.length > 0,
+    `\`domainAliases\` must not repeat a name or \`domainName\`, got '${duplicates.join("', '")}' twice`,
+  );
+  for (const pattern of props.refusedPathPatterns ?? []) {
+    problems.check(
+      !PATH_PATTERN.test(pattern),
+      `\`refusedPathPatterns\` entries must be ALB path patterns: '/' then up to 127 of A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & and the wildcards * ?, got '${pattern}'`,
+    );
+  }
   problems.throwIfAny(scope);
+}
+
+/** `values` in groups of at most `size`. */
+function chunks<T>(values: readonly T[], size: number): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < values.length; i += size) {
+    groups.push(values.slice(i, i + size));
+  }
+  return groups;
 }
 
 /** Whether `certificate` is requested from ACM by a resource of `scope`'s stack (so ACM renews it). */

@@ -89,6 +89,33 @@ export const ALLOWED_SSL_POLICIES: readonly string[] = [
 /** Strict-Transport-Security: one year, subdomains included (no preload: that is a one-way, domain-wide choice). */
 export const HSTS_HEADER_VALUE = 'max-age=31536000; includeSubDomains';
 export const X_CONTENT_TYPE_OPTIONS = 'nosniff';
+/**
+ * Paths the load balancer answers with a fixed 404 before any app sees them: files that leak secrets or source
+ * when a build or a volume exposes them by mistake (environment files, version-control metadata, cloud
+ * credentials, editor and OS leftovers), at the root and one directory down. ALB path patterns are
+ * case-sensitive and `*` matches any characters, `/` included; at most three per rule.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions
+ */
+export const REFUSED_PATH_PATTERNS: readonly string[] = [
+  '/.env*',
+  '/.git*',
+  '/.aws*',
+  '/*/.env*',
+  '/*/.git*',
+  '/*/.aws*',
+  '/.svn*',
+  '/.hg*',
+  '/.DS_Store',
+];
+/** Methods that only echo or trace a request: answered 405 by the load balancer (cross-site tracing). */
+export const REFUSED_METHODS: readonly string[] = ['TRACE', 'TRACK'];
+/**
+ * Priority of the first listener rule that forwards the app's own host names; the refusals come before it.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
+ */
+export const HOST_RULE_PRIORITY = 100;
+/** ACM: at most 10 names per certificate (the domain name and nine more), a quota of the account. */
+export const MAX_DOMAIN_ALIASES = 9;
 /** How long an idle connection to the load balancer is kept open. */
 export const DEFAULT_IDLE_TIMEOUT = Duration.seconds(60);
 

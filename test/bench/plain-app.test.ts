@@ -45,6 +45,7 @@ describe('bench/plain-app.ts', () => {
     'AWS::CloudWatch::Dashboard',
     'AWS::Lambda::Function',
     'AWS::Route53::RecordSet',
+    'AWS::ElasticLoadBalancingV2::ListenerRule',
   ])('has what the default stack has: %s', (type) => {
     expect([type, defaultTypes.has(type), plainTypes.has(type)]).toEqual([type, true, true]);
   });

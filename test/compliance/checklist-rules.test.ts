@@ -93,6 +93,18 @@ function protectedLoadBalancer(stack: IConstruct, rules: wafv2.CfnWebACL.RulePro
 }
 const redirect = [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', statusCode: 'HTTP_301' } }];
 const forward = [{ type: 'forward', targetGroupArn: 'arn' }];
+const notFound = [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '404' } }];
+const hostRule = (
+  stack: IConstruct,
+  on: elbv2.CfnListener,
+  conditions: elbv2.CfnListenerRule.RuleConditionProperty[],
+) =>
+  new elbv2.CfnListenerRule(stack, `Rule${on.node.id}`, {
+    listenerArn: on.ref,
+    priority: 100,
+    conditions,
+    actions: forward,
+  });
 
 const bucketPolicy = (stack: IConstruct, bucket: s3.CfnBucket, statement: Record<string, unknown>) =>
   new s3.CfnBucketPolicy(stack, 'Policy', {
@@ -741,6 +753,55 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
         'token: a scheme known only at deploy is reported',
         (s) => new elbv2.CfnLoadBalancer(s, 'Lb', { scheme: deployTime }),
         ['Test-C9-LoadBalancerWebAcl'],
+      ],
+    ],
+  ],
+  [
+    'C9-ListenerAnswersOwnNames',
+    [
+      [
+        'compliant: a fixed 404 by default and a host rule that forwards',
+        (s) => {
+          const l = listener(s, { protocol: 'HTTPS', defaultActions: notFound });
+          hostRule(s, l, [{ field: 'host-header', hostHeaderConfig: { values: ['a.example.com'] } }]);
+        },
+        [],
+      ],
+      [
+        'non-compliant: the default action forwards',
+        (s) => listener(s, { protocol: 'HTTPS', defaultActions: forward }),
+        ['Test-C9-ListenerAnswersOwnNames'],
+      ],
+      [
+        'non-compliant: a rule forwards on a path alone, for any host',
+        (s) => {
+          const l = listener(s, { protocol: 'HTTPS', defaultActions: notFound });
+          hostRule(s, l, [{ field: 'path-pattern', pathPatternConfig: { values: ['/app/*'] } }]);
+        },
+        ['Test-C9-ListenerAnswersOwnNames'],
+      ],
+      [
+        "compliant: a rule of another listener is not this listener's",
+        (s) => {
+          listener(s, { protocol: 'HTTPS', defaultActions: notFound });
+          const other = new elbv2.CfnListener(s, 'Other', {
+            loadBalancerArn: 'arn',
+            protocol: 'HTTP',
+            defaultActions: redirect,
+          });
+          hostRule(s, other, [{ field: 'path-pattern', pathPatternConfig: { values: ['/app/*'] } }]);
+        },
+        [],
+      ],
+      [
+        'not applicable: an HTTP listener that forwards',
+        (s) => listener(s, { protocol: 'HTTP', defaultActions: forward }),
+        [],
+      ],
+      [
+        'token: a default action type known only at deploy is reported',
+        (s) => listener(s, { protocol: 'HTTPS', defaultActions: [{ type: deployTime }] }),
+        ['Test-C9-ListenerAnswersOwnNames'],
       ],
     ],
   ],
@@ -1748,6 +1809,7 @@ describe('SchedulingChecklistChecks', () => {
       ['C7-LogBucketExpiry', NagMessageLevel.ERROR, 'C7', ['S3.13']],
       ['C8-EgressNamedPorts', NagMessageLevel.ERROR, 'C8', []],
       ['C9-LoadBalancerWebAcl', NagMessageLevel.ERROR, 'C9', ['ELB.16']],
+      ['C9-ListenerAnswersOwnNames', NagMessageLevel.ERROR, 'C9', []],
       [
         'C10-AuditTrail',
         NagMessageLevel.ERROR,

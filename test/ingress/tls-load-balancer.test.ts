@@ -14,6 +14,7 @@ import {
   TlsLoadBalancer,
   TlsLoadBalancerProps,
 } from '../../lib';
+import { routeHttps } from '../support/alb-routing';
 import { testStack } from '../support/app';
 
 const CERT_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/0b0a6f6e-3c41-4a8e-9f64-2d1c3d5e7a90';
@@ -32,7 +33,7 @@ function build(props: Partial<TlsLoadBalancerProps> = {}): { stack: Stack; lb: T
     hostedZone,
     ...props,
   });
-  lb.httpsListener.addTargets('App', {
+  lb.addTargets('App', {
     port: 3000,
     protocol: elbv2.ApplicationProtocol.HTTP,
     targets: [new targets.IpTarget('10.20.8.10')],
@@ -70,7 +71,7 @@ describe('TlsLoadBalancer', () => {
         domainName: 'schedule.example.com',
         certificate,
       });
-      imported.httpsListener.addTargets('App', {
+      imported.addTargets('App', {
         port: 3000,
         protocol: elbv2.ApplicationProtocol.HTTP,
         targets: [new targets.IpTarget('10.20.8.10')],
@@ -133,6 +134,106 @@ describe('TlsLoadBalancer', () => {
           { Key: 'routing.http.response.content_security_policy.header_value', Value: "default-src 'self'" },
         ]),
       });
+    });
+  });
+
+  describe('routing of the HTTPS listener (evaluated as ALB evaluates its rules)', () => {
+    const appGroup = (t: Template): string =>
+      Object.keys(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))[0];
+
+    test.each([
+      ['the domain', { host: 'schedule.example.com' }],
+      ['the domain in capitals (Host is case-insensitive)', { host: 'SCHEDULE.example.com' }],
+      ['a booking page with a query', { host: 'schedule.example.com', path: '/team/meet?date=2026-12-01' }],
+      ['a POST', { host: 'schedule.example.com', method: 'POST', path: '/api/book/event' }],
+      [
+        'the well-known folder (not a leak)',
+        { host: 'schedule.example.com', path: '/.well-known/security.txt' },
+      ],
+    ])('forwards %s to the app', (_name, request) => {
+      expect(routeHttps(template, request)).toMatchObject({
+        kind: 'forward',
+        targetGroup: appGroup(template),
+      });
+    });
+
+    test.each([
+      [
+        'the raw load balancer name',
+        { host: 'SecureS-LoadB-1A2B3C4D5E6F-1234567890.eu-west-1.elb.amazonaws.com' },
+      ],
+      ['another name', { host: 'evil.example.net' }],
+      ['a sibling name of the zone', { host: 'other.example.com' }],
+      ['an IP address', { host: '203.0.113.10' }],
+    ])('answers %s with a fixed 404', (_name, request) => {
+      expect(routeHttps(template, request)).toMatchObject({ kind: 'fixed-response', status: 404 });
+    });
+
+    test.each([
+      '/.env',
+      '/.env.production',
+      '/.git/config',
+      '/.git/HEAD',
+      '/.aws/credentials',
+      '/app/.env',
+      '/static/.git/config',
+      '/.svn/entries',
+      '/.DS_Store',
+    ])('answers %s with 404 before the app, for its own name too', (path) => {
+      expect(routeHttps(template, { host: 'schedule.example.com', path })).toMatchObject({
+        kind: 'fixed-response',
+        status: 404,
+      });
+    });
+
+    test.each(['TRACE', 'TRACK'])('answers %s with 405', (method) => {
+      expect(routeHttps(template, { host: 'schedule.example.com', method })).toMatchObject({
+        kind: 'fixed-response',
+        status: 405,
+      });
+    });
+
+    test('aliases are forwarded too, on the certificate and in the zone; four names need two host rules', () => {
+      const aliases = ['book.example.com', 'meet.example.com', 'cal.example.com'];
+      const t = Template.fromStack(build({ domainAliases: aliases }).stack);
+      for (const host of ['schedule.example.com', ...aliases]) {
+        expect(routeHttps(t, { host })).toMatchObject({ kind: 'forward', targetGroup: appGroup(t) });
+      }
+      expect(routeHttps(t, { host: 'www.example.com' })).toMatchObject({
+        kind: 'fixed-response',
+        status: 404,
+      });
+      // ALB takes at most three values per condition.
+      const hostRules = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')).filter(
+        (r) => JSON.stringify(r.Properties.Conditions).includes('host-header'),
+      );
+      expect(hostRules.map((r) => r.Properties.Conditions[0].HostHeaderConfig.Values.length)).toEqual([3, 1]);
+      t.hasResourceProperties('AWS::CertificateManager::Certificate', {
+        DomainName: 'schedule.example.com',
+        SubjectAlternativeNames: aliases,
+      });
+      t.resourceCountIs('AWS::Route53::RecordSet', 4);
+    });
+
+    test('refusedPathPatterns replaces the list; an empty list refuses no path', () => {
+      const t = Template.fromStack(build({ refusedPathPatterns: [] }).stack);
+      expect(routeHttps(t, { host: 'schedule.example.com', path: '/.env' })).toMatchObject({
+        kind: 'forward',
+      });
+      expect(routeHttps(t, { host: 'schedule.example.com', method: 'TRACE' })).toMatchObject({ status: 405 });
+    });
+
+    test('a listener with nothing attached fails synth with what to do', () => {
+      const stack = testStack();
+      const { vpc } = new SchedulingNetwork(stack, 'Network');
+      new TlsLoadBalancer(stack, 'LoadBalancer', {
+        vpc,
+        domainName: 'schedule.example.com',
+        certificate: acm.Certificate.fromCertificateArn(stack, 'C', CERT_ARN),
+      });
+      expect(() => Template.fromStack(stack)).toThrow(
+        /The HTTPS listener forwards to nothing: attach the app with `addTargets/,
+      );
     });
   });
 
@@ -269,6 +370,46 @@ describe('TlsLoadBalancer', () => {
       expect(() => build({ domainName: 'schedule.example.org' })).toThrow(
         /`domainName` 'schedule.example.org' is not inside `hostedZone` 'example.com'/,
       );
+    });
+
+    test.each([
+      [
+        { domainName: '*.example.com' },
+        /`domainName` must name one host, not a wildcard.*got '\*\.example\.com'/,
+      ],
+      [
+        { domainAliases: ['book.example.org'] },
+        /`domainAliases` 'book.example.org' is not inside `hostedZone`/,
+      ],
+      [
+        { domainAliases: ['Book.example.com'] },
+        /`domainAliases` must be a fully qualified lower-case domain name.*'Book.example.com'/,
+      ],
+      [
+        { domainAliases: ['schedule.example.com'] },
+        /`domainAliases` must not repeat a name or `domainName`, got 'schedule.example.com' twice/,
+      ],
+      [
+        { domainAliases: Array.from({ length: 10 }, (_, i) => `a${i}.example.com`) },
+        /`domainAliases` may name at most 9 names.*got 10/,
+      ],
+      [
+        { refusedPathPatterns: ['.env'] },
+        /`refusedPathPatterns` entries must be ALB path patterns.*got '.env'/,
+      ],
+      [
+        { refusedPathPatterns: ['/a b'] },
+        /`refusedPathPatterns` entries must be ALB path patterns.*got '\/a b'/,
+      ],
+    ])('refuses %j', (props, message) => {
+      expect(() => build(props as Partial<TlsLoadBalancerProps>)).toThrow(message);
+    });
+
+    test('addTargets sets the host conditions itself', () => {
+      const { lb: built } = build();
+      expect(() =>
+        built.addTargets('Other', { port: 80, priority: 5 } as Parameters<TlsLoadBalancer['addTargets']>[1]),
+      ).toThrow(/`addTargets` sets `priority` and `conditions` itself/);
     });
 
     test('throws when domainName is not a domain name', () => {

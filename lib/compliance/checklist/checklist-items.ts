@@ -195,6 +195,13 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
       acknowledgedCounts: false,
       absent: 'no load balancer is protected by a web ACL with managed rules and a rate limit',
     },
+    {
+      evidence:
+        "An HTTPS listener that forwards only the app's own host names, answering any other Host with 404",
+      anyOf: ['C9-ListenerAnswersOwnNames'],
+      acknowledgedCounts: false,
+      absent: "no HTTPS listener was proven to forward only the app's own names",
+    },
   ],
   C10: [
     {

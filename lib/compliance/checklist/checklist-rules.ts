@@ -24,6 +24,7 @@ import { httpsListenerHsts } from './rules/https-listener-hsts';
 import { httpsListenerTlsPolicy } from './rules/https-listener-tls-policy';
 import { iamNoWildcardAdmin } from './rules/iam-no-wildcard-admin';
 import { kmsKeyRotation } from './rules/kms-key-rotation';
+import { listenerAnswersOwnNames } from './rules/listener-answers-own-names';
 import { listenerCertificateFromAcm } from './rules/listener-certificate-from-acm';
 import { loadBalancerAccessLogs } from './rules/load-balancer-access-logs';
 import { loadBalancerWebAcl } from './rules/load-balancer-web-acl';
@@ -412,6 +413,18 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     satisfiedBy:
       'WebFirewall: AWS managed rule groups, a per-IP rate limit and a stricter one on sign-in paths, associated with the load balancer.',
     rule: loadBalancerWebAcl,
+  },
+  {
+    id: 'C9-ListenerAnswersOwnNames',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C9',
+    info: 'The HTTPS listener forwards requests whatever their Host: its default action, or a rule without a host-header condition, reaches the app.',
+    explanation:
+      "Scanners find load balancers by IP address and by their raw `*.elb.amazonaws.com` name, not by the app's domain. A listener that forwards only the app's own names gives them nothing to probe, and a request for another name never reaches the app.",
+    securityHubControls: [],
+    satisfiedBy:
+      'TlsLoadBalancer: the HTTPS listener answers any other Host with a fixed 404 and forwards `domainName` and `domainAliases` only, through host-header rules; leaked-secret paths get 404 and TRACE/TRACK 405 first.',
+    rule: listenerAnswersOwnNames,
   },
   {
     id: 'C10-AuditTrail',
