@@ -13,6 +13,7 @@ import { AlertTopic } from '../audit/alert-topic';
 import { acknowledge } from '../compliance/acknowledgements';
 import { DEFAULT_LOG_RETENTION } from '../private/defaults';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { sourceScopedPrincipal } from '../private/service-trust';
 import { Problems } from '../private/problems';
 
 export interface RestartOnRotationProps {
@@ -91,7 +92,7 @@ export class RestartOnRotation extends Construct {
       resultSelector: { 'deploymentCount.$': 'States.ArrayLength($.Service.Deployments)' },
     });
     const role = new ManagedPolicyRole(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      assumedBy: sourceScopedPrincipal(this, 'states.amazonaws.com'),
       description: 'Forces a new deployment of the app service after a database password rotation',
     });
     // Log delivery and X-Ray take no resource-level permissions; everything else is scoped (see the reason).

@@ -1,6 +1,5 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -9,6 +8,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledgements';
 import { defaultIdentifier } from '../private/database-checks';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { sourceScopedPrincipal } from '../private/service-trust';
 import { Problems } from '../private/problems';
 import {
   AURORA_POSTGRES_LOG_EXPORTS,
@@ -186,7 +186,7 @@ export class SchedulingAuroraDatabase extends Construct implements ISchedulingDa
     }
 
     this.monitoringRole = new ManagedPolicyRole(this, 'MonitoringRole', {
-      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+      assumedBy: sourceScopedPrincipal(this, 'monitoring.rds.amazonaws.com'),
       description: 'Writes the enhanced monitoring metrics of the scheduling database',
     });
 

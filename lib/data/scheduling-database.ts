@@ -1,6 +1,5 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -8,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { defaultIdentifier } from '../private/database-checks';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { sourceScopedPrincipal } from '../private/service-trust';
 import { Problems } from '../private/problems';
 import {
   DEFAULT_ALLOCATED_STORAGE_GIB,
@@ -172,7 +172,7 @@ export class SchedulingDatabase extends Construct implements ISchedulingDatabase
     // Enhanced monitoring's role gets its permissions after the instance exists, limited to the instance's
     // own log stream (named by its resource id) in RDSOSMetrics: no wildcard.
     this.monitoringRole = new ManagedPolicyRole(this, 'MonitoringRole', {
-      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+      assumedBy: sourceScopedPrincipal(this, 'monitoring.rds.amazonaws.com'),
       description: 'Writes the enhanced monitoring metrics of the scheduling database',
     });
 

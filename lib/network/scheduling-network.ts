@@ -1,6 +1,5 @@
 import { CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -14,6 +13,7 @@ import {
   PUBLIC_SUBNET_CIDR_MASK,
 } from '../private/defaults';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { sourceScopedPrincipal } from '../private/service-trust';
 import { Problems } from '../private/problems';
 
 /** Names of the three subnet tiers, also used as `subnetGroupName` when selecting subnets. */
@@ -187,7 +187,7 @@ export class SchedulingNetwork extends Construct {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(
         this.flowLogGroup,
         new ManagedPolicyRole(this, 'FlowLogRole', {
-          assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
+          assumedBy: sourceScopedPrincipal(this, 'vpc-flow-logs.amazonaws.com'),
           description: 'Delivers VPC flow logs to their log group',
         }),
       ),

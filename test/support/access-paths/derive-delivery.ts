@@ -311,6 +311,7 @@ export function flowLogPaths(ctx: DeriveContext): AccessPath[] {
         service: 'vpc-flow-logs.amazonaws.com',
         roleId,
         user: caller,
+        sourceScoped: true,
         context: {
           'aws:SourceAccount': ctx.env.account,
           'aws:SourceArn': `arn:${ctx.env.partition}:ec2:${ctx.env.region}:${ctx.env.account}:vpc-flow-log/${flowLogId}`,
@@ -542,7 +543,18 @@ export function rdsMonitoringPaths(ctx: DeriveContext): AccessPath[] {
       continue;
     }
     paths.push(
-      trustPath(ctx, { service: 'monitoring.rds.amazonaws.com', roleId, user: caller }),
+      // RDS User Guide, USER_Monitoring.OS.Enabling.html (confused deputy): RDS assumes the role with the
+      // instance's ARN as aws:SourceArn and its account as aws:SourceAccount.
+      trustPath(ctx, {
+        service: 'monitoring.rds.amazonaws.com',
+        roleId,
+        user: caller,
+        sourceScoped: true,
+        context: {
+          'aws:SourceAccount': ctx.env.account,
+          'aws:SourceArn': `arn:${ctx.env.partition}:rds:${ctx.env.region}:${ctx.env.account}:db:${String(props.DBInstanceIdentifier ?? short(id)).toLowerCase()}`,
+        },
+      }),
       ...roleLogPaths(ctx, {
         kind: 'rds-monitoring',
         caller: `${caller} as role ${short(roleId)}`,

@@ -247,6 +247,7 @@ export function stateMachinePaths(ctx: DeriveContext): AccessPath[] {
         service: 'states.amazonaws.com',
         roleId,
         user: caller,
+        sourceScoped: true,
         context: { 'aws:SourceAccount': ctx.env.account, 'aws:SourceArn': machineArn },
       }),
     );
@@ -411,6 +412,7 @@ export function ecsPaths(ctx: DeriveContext): AccessPath[] {
           roleId: taskRoleId,
           user: `${caller} (task role)`,
           context: ecsContext,
+          sourceScoped: true,
         }),
       );
     if (props.ExecutionRoleArn === undefined) continue;

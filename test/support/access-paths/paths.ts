@@ -195,23 +195,32 @@ export function trustPath(
     readonly roleId: string;
     readonly user: string;
     readonly context?: RequestContext;
+    /**
+     * The role's trust is scoped to this account's resources (`aws:SourceAccount`/`aws:SourceArn`, checklist
+     * C3): one more twin, the same service acting for a resource of another account, must be denied.
+     */
+    readonly sourceScoped?: boolean;
   },
 ): AccessPath {
   const problems: string[] = [];
   const roleArn = take(ctx.r.getAtt(o.roleId, 'Arn'), problems, `role ${o.roleId}`);
   if (!roleArn)
     return unevaluablePath('role-trust', o.service, `role ${short(o.roleId)}`, problems.join('; '));
+  const request = serviceRequest(o.service, 'sts:AssumeRole', roleArn, ctx.env.account, o.context ?? {});
   return makePath({
     kind: 'role-trust',
     caller: o.service,
     target: `role ${short(o.roleId)}`,
     description: `runs ${o.user}`,
-    request: serviceRequest(o.service, 'sts:AssumeRole', roleArn, ctx.env.account, o.context ?? {}),
+    request,
     resourcePolicy: ctx.policies.trustPolicy(o.roleId),
     contextSource: CONTEXT_SOURCES.assumeRole,
     // Only the service may assume the role; PassRole keeps other accounts from naming it, so the twin is
     // another account's principal rather than the service acting for another account.
     foreignTwin: 'principal',
+    twins: o.sourceScoped
+      ? [{ label: 'the service for another account', request: fromAnotherAccount(request) }]
+      : [],
   });
 }
 

@@ -70,10 +70,11 @@ export const CONTEXT_SOURCES = {
   // encryption context SecretARN (Secrets Manager User Guide, security-encryption.html#security-encryption-encryption-context).
   role: 'the role session, with aws:PrincipalArn and aws:PrincipalAccount; through a service, kms:ViaService and kms:CallerAccount (KMS Developer Guide, conditions-kms.html)',
   // IAM User Guide, "The confused deputy problem": services that document source keys for AssumeRole send them;
-  // ECS (task-iam-roles.html), Step Functions (procedure-create-iam-role.html) and VPC flow logs do; others
-  // are given none.
+  // ECS (task-iam-roles.html), Step Functions (procedure-create-iam-role.html), VPC flow logs
+  // (flow-logs-iam-role.html) and RDS enhanced monitoring (USER_Monitoring.OS.Enabling.html) do; others are
+  // given none.
   assumeRole:
-    'the service principal calls sts:AssumeRole; ECS tasks, Step Functions and flow logs also send aws:SourceAccount/aws:SourceArn (IAM User Guide, confused-deputy.html)',
+    'the service principal calls sts:AssumeRole; ECS tasks, Step Functions, flow logs and RDS enhanced monitoring also send aws:SourceAccount/aws:SourceArn (IAM User Guide, confused-deputy.html)',
 } as const;
 
 /** A policy that allows everything: the identity of another account's principal in a negative twin. */
