@@ -4,7 +4,8 @@
  *
  *   npm run cli -- report <cloud assembly directory>
  *   npm run cli -- cert-check --domain <name> [--region <r>] [--arn <arn>] [--min-days <n>] [--json]
- *   npm run cli -- verify <https-url> [--ca <pem>] [--min-days <n>] [--http-port <port>] [--json]
+ *   npm run cli -- verify <https-url> [--ca <pem>] [--min-days <n>] [--http-port <port>]
+ *                     [--load-balancer-host <name>] [--protected-path <path>]... [--json]
  *
  * `report` renders the compliance reports again (CSV, SARIF, Markdown summary) from the outcomes a synth
  * recorded in `<dir>/compliance-outcomes.json`. Exit codes: 0 when every finding is fixed or acknowledged,
@@ -21,7 +22,7 @@ import type { RuleOutcome } from '../lib/compliance/rule-outcomes';
 const USAGE = [
   'usage: secure-scheduling report <cloud assembly directory>',
   '       secure-scheduling cert-check --domain <name> [--region <region>] [--arn <certificate arn>] [--min-days <n>] [--json]',
-  '       secure-scheduling verify <https-url> [--ca <pem file>] [--min-days <n>] [--http-port <port>] [--json]',
+  '       secure-scheduling verify <https-url> [--ca <pem file>] [--min-days <n>] [--http-port <port>] [--load-balancer-host <name>] [--protected-path <path>]... [--json]',
 ].join('\n');
 
 async function report(directory: string): Promise<number> {

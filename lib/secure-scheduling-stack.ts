@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,6 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { SchedulingApp, SchedulingAppDefinition } from './app/scheduling-app';
@@ -19,6 +20,8 @@ import { ChangeEvents } from './audit/change-events';
 import { CisAlarms } from './audit/cis-alarms';
 import { LogEncryptionKey } from './audit/log-encryption-key';
 import { SecurityDashboard } from './audit/security-dashboard';
+import { BreakGlassTask } from './data/break-glass-task';
+import { DatabaseAppRole } from './data/database-app-role';
 import { DatabaseBackup } from './data/database-backup';
 import { DatabaseEvents } from './data/database-events';
 import { RestartOnRotation } from './data/restart-on-rotation';
@@ -26,6 +29,11 @@ import { SchedulingAuroraDatabase } from './data/scheduling-aurora-database';
 import { SchedulingDatabase } from './data/scheduling-database';
 import { DatabaseEngine, ISchedulingDatabase } from './data/scheduling-database-interface';
 import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balancer';
+import { IOperatorLogin, OperatorLogin } from './ingress/operator-login';
+import { DnsFirewallMode, OutboundDnsFirewall } from './network/dns-firewall';
+import { ImageSource } from './app/image-source';
+import { isPinnedByDigest } from './private/image-reference';
+import { acknowledge } from './compliance/acknowledgements';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
 import { SchedulingNetwork } from './network/scheduling-network';
 import { parseEcrReference } from './private/image-reference';
@@ -63,6 +71,53 @@ export interface SecureSchedulingStackProps extends StackProps {
    * @default - Cal.com (`SchedulingApp.calCom`) at `https://<domainName>`
    */
   readonly app?: SchedulingAppDefinition;
+
+  /**
+   * Where the app's image comes from: a public registry as named (`ImageSource.registry`), an ECR pull-through
+   * cache of it (scanned on push, immutable tags) or a private ECR repository of yours (checklist C4, C9).
+   * Critical and high findings of a scanned source reach the alert topic. See docs/images.md.
+   * @default - `ImageSource.registry(app.imageReference)`
+   */
+  readonly imageSource?: ImageSource;
+
+  /**
+   * A production deployment: the app's image must be pinned by digest, not by tag, so what runs is exactly what
+   * was scanned (checklist C4).
+   * @default false
+   */
+  readonly production?: boolean;
+
+  /**
+   * An identity provider of yours for the operator sign-in, instead of the Cognito user pool the stack creates.
+   * The IdP must enforce a second factor (see docs/operator-access.md).
+   * @default - a Cognito user pool with TOTP MFA required
+   */
+  readonly operatorIdp?: OperatorIdpProps;
+  /** The Cognito Plus feature plan's threat protection on the operator user pool (priced per MAU). @default false */
+  readonly operatorThreatProtection?: boolean;
+  /** How long an operator's sign-in session at the load balancer lasts, at most 7 days. @default Duration.hours(1) */
+  readonly operatorSessionTimeout?: Duration;
+  /** Paths behind the operator sign-in (ALB path patterns). @default - the app's `operatorPaths` */
+  readonly operatorPaths?: string[];
+  /** The whole app behind the operator sign-in, for deployments only staff use. @default false */
+  readonly protectWholeApp?: boolean;
+  /** AWS WAF account-takeover prevention on the app's sign-in endpoint (priced per request). @default false */
+  readonly accountTakeoverPrevention?: boolean;
+  /** An AWS WAF challenge on the app's self sign-up pages and API. @default false */
+  readonly signupChallenge?: boolean;
+
+  /**
+   * More domains the app may resolve, besides the AWS endpoints the stack needs and the app's `outboundDomains`
+   * (for Cal.com, its common integrations): your SMTP host, CalDAV servers, webhooks (checklist C8).
+   * @default - none
+   */
+  readonly allowedDomains?: string[];
+  /**
+   * What the DNS firewall does with a domain that is not allowed: `BLOCK` (NXDOMAIN), or `ALERT` while rolling
+   * out (logged and alarmed, still resolved; the checklist then reports C8 as not met).
+   * @default 'BLOCK'
+   */
+  readonly dnsFirewallMode?: DnsFirewallMode;
 
   /** CPU units of a task. @default 1024 */
   readonly cpu?: number;
@@ -174,6 +229,30 @@ export interface SecureSchedulingStackProps extends StackProps {
   readonly backupVaultLockMinRetention?: Duration;
   /** Weekly restore tests of the latest recovery point. @default true */
   readonly restoreTesting?: boolean;
+
+  /**
+   * A break-glass task: a one-off Fargate task with the PostgreSQL client that an operator starts with
+   * `aws ecs run-task` to run SQL as the database administrator in an incident. Every start alerts the topic and
+   * is in CloudTrail; queries and output go to an encrypted log group (see docs/operator-access.md).
+   * @default false
+   */
+  readonly breakGlass?: boolean;
+}
+
+/** An OpenID Connect identity provider for the operator sign-in. */
+export interface OperatorIdpProps {
+  /** The issuer, an https:// URL. */
+  readonly issuer: string;
+  /** The authorization endpoint, an https:// URL. */
+  readonly authorizationEndpoint: string;
+  /** The token endpoint, an https:// URL. */
+  readonly tokenEndpoint: string;
+  /** The user info endpoint, an https:// URL. */
+  readonly userInfoEndpoint: string;
+  /** The client id the IdP issued for this load balancer. */
+  readonly clientId: string;
+  /** ARN of the Secrets Manager secret that holds the client secret (a plain string). */
+  readonly clientSecretArn: string;
 }
 
 /**
@@ -231,6 +310,14 @@ export class SecureSchedulingStack extends Stack {
   public readonly databaseEvents: DatabaseEvents;
   /** Replaces the app's tasks after each rotation of the database password, so they read the new one. */
   public readonly restartOnRotation: RestartOnRotation;
+  /** The sign-in operators pass, with a second factor, before the app's operator paths. */
+  public readonly operatorLogin: IOperatorLogin;
+  /** Outbound DNS allow-list of the VPC. */
+  public readonly dnsFirewall: OutboundDnsFirewall;
+  /** The app's own database role, its secret and rotation, and the provisioning step that creates it. */
+  public readonly appRole: DatabaseAppRole;
+  /** The break-glass database task, when `breakGlass` is on. */
+  public readonly breakGlass?: BreakGlassTask;
 
   private readonly zones: string[];
 
@@ -291,7 +378,32 @@ export class SecureSchedulingStack extends Stack {
       ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn)
       : undefined;
 
+    const appDefinition = props.app ?? SchedulingApp.calCom({ publicUrl: `https://${props.domainName}` });
+    const idp = props.operatorIdp;
+    this.operatorLogin = idp
+      ? OperatorLogin.oidc({
+          issuer: idp.issuer,
+          authorizationEndpoint: idp.authorizationEndpoint,
+          tokenEndpoint: idp.tokenEndpoint,
+          userInfoEndpoint: idp.userInfoEndpoint,
+          clientId: idp.clientId,
+          clientSecret: secretsmanager.Secret.fromSecretCompleteArn(
+            this,
+            'OperatorIdpClientSecret',
+            idp.clientSecretArn,
+          ),
+          sessionTimeout: props.operatorSessionTimeout,
+        })
+      : new OperatorLogin(this, 'OperatorLogin', {
+          hostNames: [props.domainName, ...(props.domainAliases ?? [])],
+          threatProtection: props.operatorThreatProtection,
+          sessionTimeout: props.operatorSessionTimeout,
+        });
+    const operatorPaths = props.operatorPaths ?? appDefinition.operatorPaths;
     this.loadBalancer = new TlsLoadBalancer(this, 'LoadBalancer', {
+      operatorLogin: this.operatorLogin,
+      protectWholeApp: props.protectWholeApp,
+      protectedPaths: props.protectWholeApp || operatorPaths === undefined ? undefined : [...operatorPaths],
       vpc: this.network.vpc,
       vpcSubnets: this.network.ingressSubnets,
       domainName: props.domainName,
@@ -311,6 +423,8 @@ export class SecureSchedulingStack extends Stack {
       allowedIpRanges: props.allowedIpRanges,
       blockedIpRanges: props.blockedIpRanges,
       blockedCountries: props.blockedCountries,
+      accountTakeoverPrevention: props.accountTakeoverPrevention ? appDefinition.loginEndpoint : undefined,
+      signupPaths: props.signupChallenge ? appDefinition.signupPaths : undefined,
       logRetention,
       encryptionKey: this.logEncryptionKey.key,
     });
@@ -354,11 +468,22 @@ export class SecureSchedulingStack extends Stack {
       : { instance: databaseResource as rds.IDatabaseInstance };
     this.databaseSecurityGroup = this.database.securityGroup;
 
+    // The app connects as its own role, which owns its database and nothing else (checklist C3); the master
+    // user is left to provisioning, rotation and break glass.
+    this.appRole = new DatabaseAppRole(this, 'DatabaseAppRole', {
+      database: this.database,
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.appSubnets,
+      logRetention,
+      logEncryptionKey: this.logEncryptionKey.key,
+    });
+
     this.service = new SchedulingService(this, 'App', {
       vpc: this.network.vpc,
       vpcSubnets: this.network.appSubnets,
       listener: this.loadBalancer.httpsListener,
-      app: props.app ?? SchedulingApp.calCom({ publicUrl: this.loadBalancer.url }),
+      app: appDefinition,
+      imageSource: props.imageSource,
       cpu: props.cpu,
       memoryLimitMiB: props.memoryLimitMiB,
       desiredCount: props.desiredCount,
@@ -366,7 +491,7 @@ export class SecureSchedulingStack extends Stack {
       healthCheckPath: props.healthCheckPath,
       secrets: props.appSecrets,
       database: {
-        secret: this.database.secret,
+        secret: this.appRole.appSecret,
         hostname: this.database.hostname,
         port: this.database.port,
         databaseName: this.database.databaseName,
@@ -381,6 +506,30 @@ export class SecureSchedulingStack extends Stack {
       emails: props.alertEmails,
       httpsEndpoints: props.alertHttpsEndpoints,
     });
+    // The app starts once its role exists.
+    this.service.service.node.addDependency(this.appRole.customResource);
+    this.service.image.sendFindingsTo(this.alerts);
+    this.dnsFirewall = new OutboundDnsFirewall(this, 'DnsFirewall', {
+      vpc: this.network.vpc,
+      encryptionKey: this.logEncryptionKey.key,
+      alerts: this.alerts,
+      allowedDomains: [...(appDefinition.outboundDomains ?? []), ...(props.allowedDomains ?? [])],
+      mode: props.dnsFirewallMode,
+      // Docker Hub's hosts only while the tasks pull from Docker Hub themselves.
+      dockerHub: !this.service.image.inEcr && pullsFromDockerHub(this.service.image.imageReference),
+      logRetention,
+    });
+    if (this.dnsFirewall.mode === 'ALERT') {
+      acknowledge(this.network.vpc, 'dnsFirewallRollout');
+    }
+    const production = new Problems();
+    production.check(
+      props.production === true &&
+        !Token.isUnresolved(this.service.image.imageReference) &&
+        !isPinnedByDigest(this.service.image.imageReference),
+      `\`production\` needs the app image pinned by digest (\`image@sha256:...\`), so what runs is what was scanned (checklist C4), got '${this.service.image.imageReference}'`,
+    );
+    production.throwIfAny(this);
     this.serviceAlarms = new ServiceAlarms(this, 'ServiceAlarms', {
       service: this.service,
       loadBalancer: this.loadBalancer.loadBalancer,
@@ -463,13 +612,40 @@ export class SecureSchedulingStack extends Stack {
     this.changeEvents.watchBackup(this.backupVault, this.backupPlan);
     this.securityDashboard.addDatabase(databaseResource);
     this.restartOnRotation = new RestartOnRotation(this, 'RestartOnRotation', {
-      secret: this.database.secret,
+      secret: this.appRole.appSecret,
       service: this.service.service,
       logEncryptionKey: this.logEncryptionKey.key,
       logRetention,
       alerts: this.alerts,
     });
 
+    if (props.breakGlass) {
+      this.breakGlass = new BreakGlassTask(this, 'BreakGlass', {
+        cluster: this.service.cluster,
+        vpc: this.network.vpc,
+        vpcSubnets: this.network.appSubnets,
+        database: this.database,
+        hostname: this.database.hostname,
+        port: this.database.port,
+        databaseName: this.database.databaseName,
+        secret: this.database.secret,
+        alerts: this.alerts,
+        logRetention,
+        logEncryptionKey: this.logEncryptionKey.key,
+      });
+      this.appRole.allowMasterSecretRead(this.breakGlass.executionRole);
+    }
+
+    if (this.operatorLogin instanceof OperatorLogin) {
+      new CfnOutput(this, 'OperatorUserPoolId', {
+        value: this.operatorLogin.userPool.userPoolId,
+        description: 'Create operators here (aws cognito-idp admin-create-user); see docs/operator-access.md',
+      });
+      new CfnOutput(this, 'OperatorSignInUrl', {
+        value: this.operatorLogin.signInBaseUrl,
+        description: "The operators' sign-in (Cognito managed login), with TOTP required",
+      });
+    }
     new CfnOutput(this, 'Url', { value: this.loadBalancer.url, description: 'Where users reach the app' });
     new CfnOutput(this, 'LoadBalancerDnsName', {
       value: this.loadBalancer.loadBalancer.loadBalancerDnsName,
@@ -481,4 +657,13 @@ export class SecureSchedulingStack extends Stack {
   public override get availabilityZones(): string[] {
     return this.zones;
   }
+}
+
+/** Whether an image reference names Docker Hub (no registry host, or docker.io). */
+function pullsFromDockerHub(reference: string): boolean {
+  if (Token.isUnresolved(reference)) return false;
+  const first = reference.split('/')[0];
+  const hasHost =
+    reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return !hasHost || /^(registry-1\.|index\.)?docker\.io$/.test(first);
 }

@@ -7,6 +7,9 @@ import {
   CALCOM_WRITABLE_PATHS,
   DEFAULT_CONTAINER_USER,
 } from '../private/defaults';
+import { CALCOM_LOGIN_ENDPOINT, CALCOM_OPERATOR_PATHS, CALCOM_SIGNUP_PATHS } from '../ingress/calcom-operator-paths';
+import { LoginEndpoint, SignupPaths } from '../ingress/web-firewall';
+import { calComIntegrationDomainNames } from '../network/integration-domains';
 
 /** A secret the construct generates in Secrets Manager and hands to the container as an environment variable. */
 export interface GeneratedSecret {
@@ -84,6 +87,22 @@ export interface SchedulingAppDefinition {
   readonly user: string;
   /** How the app reads a database URL, when it does; apps that read libpq's PG* variables need nothing. */
   readonly databaseUrl?: DatabaseUrlWiring;
+  /**
+   * The app's administration and setup paths (ALB path patterns), which only operators use: the stack puts a
+   * sign-in with a second factor in front of them (checklist C2).
+   * @default - none: the stack then needs `protectWholeApp` or its own `operatorPaths`
+   */
+  readonly operatorPaths?: readonly string[];
+  /**
+   * Domains the app's integrations call (calendars, video, payments), allowed by the outbound DNS firewall
+   * besides the AWS endpoints (checklist C8).
+   * @default - none
+   */
+  readonly outboundDomains?: readonly string[];
+  /** Where the app's sign-in form posts credentials, for AWS WAF account-takeover prevention. @default - none */
+  readonly loginEndpoint?: LoginEndpoint;
+  /** The app's self sign-up pages and API, for a WAF challenge. @default - none */
+  readonly signupPaths?: SignupPaths;
 }
 
 /** Options of the Cal.com preset. */
@@ -157,6 +176,10 @@ export interface ContainerAppOptions {
    * @default - none: the app reads libpq's PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and PGSSLMODE
    */
   readonly databaseUrl?: DatabaseUrlWiring;
+  /** Administration paths behind the operator sign-in (see `SchedulingAppDefinition.operatorPaths`). @default - none */
+  readonly operatorPaths?: string[];
+  /** Domains the app's integrations call (see `SchedulingAppDefinition.outboundDomains`). @default - none */
+  readonly outboundDomains?: string[];
 }
 
 /** Ready-made app definitions. */
@@ -203,6 +226,10 @@ export class SchedulingApp {
         hostPortVariables: ['DATABASE_HOST'],
         startCommand: CALCOM_START_COMMAND,
       },
+      operatorPaths: [...CALCOM_OPERATOR_PATHS],
+      outboundDomains: calComIntegrationDomainNames(),
+      loginEndpoint: CALCOM_LOGIN_ENDPOINT,
+      signupPaths: CALCOM_SIGNUP_PATHS,
     };
   }
 
@@ -221,6 +248,8 @@ export class SchedulingApp {
       healthCheckGracePeriod: options.healthCheckGracePeriod,
       user: options.user ?? DEFAULT_CONTAINER_USER,
       databaseUrl: options.databaseUrl,
+      operatorPaths: options.operatorPaths,
+      outboundDomains: options.outboundDomains,
     };
   }
 }

@@ -1,6 +1,5 @@
-import { Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -24,7 +23,8 @@ import {
   DATABASE_SSL_MODE,
 } from '../private/defaults';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
-import { isPinnedImage, parseEcrReference } from '../private/image-reference';
+import { sourceScopedPrincipal } from '../private/service-trust';
+import { parseImageReference } from '../private/image-reference';
 import { Problems } from '../private/problems';
 import { SECRET_NAME } from '../private/secret-names';
 import { tlsVerificationProblems } from '../private/tls-environment';
@@ -37,6 +37,7 @@ import {
   PREPARED_STAGING_ROOT,
   stagingPath,
 } from '../private/volume-preparation';
+import { BoundImage, ImageSource } from './image-source';
 import { SchedulingAppDefinition } from './scheduling-app';
 
 /** The volume ownership step is the one container that runs as root, with CAP_CHOWN as its only capability. */
@@ -86,6 +87,13 @@ export interface SchedulingServiceProps {
 
   /** What runs: `SchedulingApp.calCom({...})` or `SchedulingApp.container({...})`. */
   readonly app: SchedulingAppDefinition;
+
+  /**
+   * Where the app's image comes from: a registry by reference, a private ECR repository, or an ECR pull through
+   * cache (`ImageSource`). The service grants its execution role the pull of that image alone.
+   * @default - `ImageSource.registry(app.imageReference)`
+   */
+  readonly imageSource?: ImageSource;
 
   /**
    * More environment values from existing secrets (for example `DATABASE_URL`).
@@ -204,6 +212,8 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The app container. */
   public readonly container: ecs.ContainerDefinition;
+  /** The image the tasks run; `image.sendFindingsTo(alerts)` sends its scan findings to an alert topic. */
+  public readonly image: BoundImage;
   /**
    * The step that hands the task volumes to the app's user before anything else starts (root with CAP_CHOWN
    * only, then it exits); absent when the app has no volume or its definition turns it off.
@@ -267,7 +277,7 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
       }),
       // What the app itself may call in AWS: nothing, until a grant adds it.
       taskRole: new ManagedPolicyRole(this, 'TaskRole', {
-        assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+        assumedBy: sourceScopedPrincipal(this, 'ecs-tasks.amazonaws.com'),
         description: `Role of the ${app.name} app inside its tasks`,
       }),
       runtimePlatform: {
@@ -308,16 +318,9 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
     }
     this.secrets = secrets;
 
-    const ecrImage = parseEcrReference(app.imageReference);
-    const image = ecrImage
-      ? ecs.ContainerImage.fromEcrRepository(
-          ecr.Repository.fromRepositoryAttributes(this, 'ImageRepository', {
-            repositoryName: ecrImage.repositoryName,
-            repositoryArn: `arn:${Stack.of(this).partition}:ecr:${ecrImage.region}:${ecrImage.account}:repository/${ecrImage.repositoryName}`,
-          }),
-          ecrImage.tagOrDigest,
-        )
-      : ecs.ContainerImage.fromRegistry(app.imageReference);
+    // The execution role is granted the image's pull when the container definition uses it.
+    this.image = (props.imageSource ?? ImageSource.registry(app.imageReference)).bind(this);
+    const image = this.image.image;
     const logging = ecs.LogDrivers.awsLogs({
       logGroup: this.logGroup,
       streamPrefix: app.name,
@@ -347,7 +350,7 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
     if (Object.keys(app.environment).length > 0) {
       acknowledge(this.taskDefinition, 'appEnvironment');
     }
-    if (ecrImage) {
+    if (this.image.inEcr) {
       acknowledge(this.taskDefinition.obtainExecutionRole(), 'ecrAuthorizationToken');
     }
     // No Linux capabilities beyond what the app needs: none, since it binds an unprivileged port.
@@ -580,9 +583,11 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
     `\`app.environment\` must not carry ${looksSecret.join(', ')}: the name says secret, so pass it in \`secrets\` (Secrets Manager), never as a plain value`,
   );
   const image = props.app.imageReference;
+  // An `imageSource` checks its own image when it is bound.
+  const parsedImage = props.imageSource || Token.isUnresolved(image) ? undefined : parseImageReference(image);
   problems.check(
-    !Token.isUnresolved(image) && !isPinnedImage(image),
-    `\`app.image\` must be pinned to a version tag or a digest (checklist C4), got '${image}'`,
+    parsedImage !== undefined && !parsedImage.ok,
+    `\`app.image\` must be pinned to a version tag or a digest (checklist C4), got '${image}': ${parsedImage && !parsedImage.ok ? parsedImage.problems.join('; ') : ''}`,
   );
   problems.check(
     props.app.user === 'root' || /^0(:|$)/.test(props.app.user),

@@ -329,8 +329,9 @@ export class ChangeEvents extends Construct {
       anyOf: [
         // The caller names the key by id or by ARN, both of which end with the id.
         { requestParameters: { keyId: Lazy.any({ produce: () => found().map((k) => ({ suffix: k.id })) }) } },
-        // CloudTrail names the key's ARN whatever the caller used (an alias, too).
-        { resources: { ARN: Lazy.any({ produce: () => found().map((k) => k.arn) }) } },
+        // CloudTrail names the key's ARN whatever the caller used (an alias, too); the ARN ends with the id, which
+        // is shorter than the ARN and keeps the pattern under EventBridge's 2,048 characters with many keys.
+        { resources: { ARN: Lazy.any({ produce: () => found().map((k) => ({ suffix: `key/${k.id}` })) }) } },
       ],
     });
   }

@@ -162,24 +162,17 @@ export async function probeHttp(options: HttpProbeOptions): Promise<HttpProbeRes
 
 async function runChecks(client: ProbeClient, options: HttpProbeOptions): Promise<HttpProbeResult> {
   const url = options.url;
-  const findings: Finding[] = [];
-  const checks: ProbeCheck[] = [];
-  const add = (id: FindingId, severity: FindingSeverity, message: string) =>
-    findings.push({ id, severity, message });
-  const origin = url.origin;
-  const ownHost = url.host;
-  const wanted: ProbeCheckName[] = PROBE_CHECKS.filter(
-    (c) =>
-      (c !== 'load-balancer-host' || options.loadBalancerHost !== undefined) &&
-      (c !== 'protected-paths' || (options.protectedPaths ?? []).length > 0),
-  );
-
-  const pagePath = `${url.pathname}${url.search}`;
-  const page = await client.send('GET', pagePath, ownHost);
+  const protectedPaths = options.protectedPaths ?? [];
+  const page = await client.send('GET', `${url.pathname}${url.search}`, url.host);
   if (page.exchange.kind !== 'answered') {
+    const wanted = PROBE_CHECKS.filter(
+      (c) =>
+        (c !== 'load-balancer-host' || options.loadBalancerHost !== undefined) &&
+        (c !== 'protected-paths' || protectedPaths.length > 0),
+    );
     return {
       page: page.exchange,
-      findings,
+      findings: [],
       checks: wanted.map((check) => ({
         check,
         outcome: 'not checked',
@@ -188,149 +181,189 @@ async function runChecks(client: ProbeClient, options: HttpProbeOptions): Promis
     };
   }
 
-  // Security headers of the page itself.
-  {
-    const before = findings.length;
-    const headers = page.exchange.response.headers;
-    const nosniff = header(headers, 'x-content-type-options');
-    if (nosniff === undefined) {
-      add(
-        'NOSNIFF_MISSING',
+  const probe = new ProbeRun(client, url);
+  const checks: ProbeCheck[] = [
+    securityHeaders(probe, page, page.exchange.response),
+    await unknownHost(probe),
+    ...(options.loadBalancerHost !== undefined
+      ? [await loadBalancerHost(probe, options.loadBalancerHost)]
+      : []),
+    await methods(probe),
+    await sensitivePaths(probe),
+    ...(protectedPaths.length > 0 ? [await signIns(probe, protectedPaths)] : []),
+  ];
+  return { page: page.exchange, findings: probe.findings, checks };
+}
+
+/** One run of the probe: the client each check asks with, and the findings the checks add. */
+class ProbeRun {
+  public readonly findings: Finding[] = [];
+  /** `Server` and `X-Powered-By` values already reported: each once, however many answers carry it. */
+  public readonly disclosures = new Set<string>();
+
+  constructor(
+    public readonly client: ProbeClient,
+    public readonly url: URL,
+  ) {}
+
+  public add(id: FindingId, severity: FindingSeverity, message: string): void {
+    this.findings.push({ id, severity, message });
+  }
+
+  /** Whether an error was added since there were `before` findings: warnings alone do not fail a check. */
+  public erredSince(before: number): boolean {
+    return this.findings.slice(before).some((f) => f.severity === 'error');
+  }
+}
+
+/** The page's own headers: nosniff, frame protection, a CSP, no software named. */
+function securityHeaders(probe: ProbeRun, page: Sent, response: ProbeResponse): ProbeCheck {
+  const before = probe.findings.length;
+  const href = probe.url.href;
+  const nosniff = header(response.headers, 'x-content-type-options');
+  if (nosniff === undefined) {
+    probe.add(
+      'NOSNIFF_MISSING',
+      'error',
+      `${href} sends no X-Content-Type-Options header: browsers may run a response as a script or style it was never meant to be (send 'X-Content-Type-Options: nosniff'; the stack's HTTPS listener adds it)`,
+    );
+  } else if (nosniff.trim().toLowerCase() !== 'nosniff') {
+    probe.add(
+      'NOSNIFF_MISSING',
+      'error',
+      `${href} sends X-Content-Type-Options '${nosniff}': the only value browsers honour is 'nosniff'`,
+    );
+  }
+  const frameOptions = header(response.headers, 'x-frame-options');
+  const csp = header(response.headers, 'content-security-policy');
+  const frameAncestors = csp !== undefined && /(^|;)\s*frame-ancestors(\s|;|$)/i.test(csp);
+  const frameOptionsValid = frameOptions !== undefined && /^\s*(deny|sameorigin)\s*$/i.test(frameOptions);
+  if (!frameOptionsValid && !frameAncestors) {
+    probe.add(
+      'FRAME_PROTECTION_MISSING',
+      'warning',
+      `${href} sends ${frameOptions === undefined ? 'no X-Frame-Options' : `X-Frame-Options '${frameOptions}' (only DENY and SAMEORIGIN are honoured)`} and no Content-Security-Policy with frame-ancestors: any site can frame its pages; where booking pages are not embedded elsewhere, set \`frameOptions\` or a \`contentSecurityPolicy\` with frame-ancestors`,
+    );
+  }
+  if (csp === undefined) {
+    probe.add(
+      'CSP_MISSING',
+      'warning',
+      `${href} sends no Content-Security-Policy header: an injected script runs unhindered (set \`contentSecurityPolicy\` on the load balancer, or let the app send one)`,
+    );
+  }
+  disclosed(probe, response.headers, href);
+  return outcomeOf('security-headers', [page], probe.erredSince(before), true);
+}
+
+/** The same connection and SNI, a Host that names nothing: it must not reach the app. */
+async function unknownHost(probe: ProbeRun): Promise<ProbeCheck> {
+  const before = probe.findings.length;
+  const asked = await probe.client.send(
+    'GET',
+    '/',
+    withPort(`probe-${randomBytes(6).toString('hex')}.invalid`, probe.url),
+  );
+  if (served(asked.exchange)) {
+    probe.add(
+      'UNKNOWN_HOST_SERVED',
+      'error',
+      `a request for Host '${asked.record.host}' (a name that is not the app's) was answered ${describe(asked.record)}: only the app's domain and aliases may reach the app, every other Host should get a fixed 404 at the load balancer`,
+    );
+  }
+  if (asked.exchange.kind === 'answered') {
+    // The load balancer's own answers show whether its Server header is off.
+    disclosed(probe, asked.exchange.response.headers, `the answer to Host '${asked.record.host}'`);
+  }
+  return outcomeOf('unknown-host', [asked], probe.erredSince(before), false);
+}
+
+/** The load balancer's own DNS name as Host: it must not reach the app either. */
+async function loadBalancerHost(probe: ProbeRun, name: string): Promise<ProbeCheck> {
+  const asked = await probe.client.send('GET', '/', withPort(name, probe.url));
+  const failed = served(asked.exchange);
+  if (failed) {
+    probe.add(
+      'RAW_HOSTNAME_SERVED',
+      'error',
+      `a request for Host '${asked.record.host}' (the load balancer's own name) was answered ${describe(asked.record)}: users must reach the app only at its domain, where the certificate and cookies are; the load balancer's name should get a fixed 404`,
+    );
+  }
+  return outcomeOf('load-balancer-host', [asked], failed, false);
+}
+
+/** TRACE and TRACK: a server that answers them echoes the request, cookies and all. */
+async function methods(probe: ProbeRun): Promise<ProbeCheck> {
+  const marker = randomBytes(8).toString('hex');
+  const sent: Sent[] = [];
+  let failed = false;
+  for (const method of ['TRACE', 'TRACK']) {
+    const asked = await probe.client.send(method, '/', probe.url.host, {
+      'x-secure-scheduling-probe': marker,
+    });
+    sent.push(asked);
+    const ex = asked.exchange;
+    if (ex.kind === 'answered' && ex.response.status >= 200 && ex.response.status < 300) {
+      failed = true;
+      const echoes = ex.response.body.toString('latin1').includes(marker);
+      probe.add(
+        'TRACE_ENABLED',
         'error',
-        `${url.href} sends no X-Content-Type-Options header: browsers may run a response as a script or style it was never meant to be (send 'X-Content-Type-Options: nosniff'; the stack's HTTPS listener adds it)`,
+        `${method} ${probe.url.origin}/ was answered ${ex.response.status}${echoes ? ', echoing the request with its headers (cross-site tracing can read cookies and authorization headers)' : ''}: ${method} must be refused (405 at the load balancer)`,
       );
-    } else if (nosniff.trim().toLowerCase() !== 'nosniff') {
-      add(
-        'NOSNIFF_MISSING',
+    }
+  }
+  return outcomeOf('methods', sent, failed, false);
+}
+
+/** Secret-bearing files, judged by content: many apps answer every path with 200 and a page (a soft 404). */
+async function sensitivePaths(probe: ProbeRun): Promise<ProbeCheck> {
+  const host = probe.url.host;
+  const baseline = await probe.client.send('GET', `/probe-${randomBytes(6).toString('hex')}`, host);
+  const baselineBody = baseline.exchange.kind === 'answered' ? baseline.exchange.response.body : undefined;
+  const sent: Sent[] = [baseline];
+  let failed = false;
+  for (const sensitive of SENSITIVE_PATHS) {
+    const asked = await probe.client.send('GET', sensitive.path, host);
+    sent.push(asked);
+    const ex = asked.exchange;
+    const leaks =
+      ex.kind === 'answered' &&
+      ex.response.status >= 200 &&
+      ex.response.status < 300 &&
+      sensitive.matches(ex.response.body) &&
+      // A signature that the page for a random path carries too is the app's page, not the file.
+      !(baselineBody !== undefined && sensitive.matches(baselineBody));
+    if (leaks) {
+      failed = true;
+      probe.add(
+        'SENSITIVE_PATH_SERVED',
         'error',
-        `${url.href} sends X-Content-Type-Options '${nosniff}': the only value browsers honour is 'nosniff'`,
+        `${probe.url.origin}${sensitive.path} is served (${ex.response.status}) and its content is ${sensitive.what}: remove it from what the app serves, rotate any secret it holds, and let the load balancer answer such paths with a fixed 404`,
       );
     }
-    const frameOptions = header(headers, 'x-frame-options');
-    const csp = header(headers, 'content-security-policy');
-    const frameAncestors = csp !== undefined && /(^|;)\s*frame-ancestors(\s|;|$)/i.test(csp);
-    const frameOptionsValid = frameOptions !== undefined && /^\s*(deny|sameorigin)\s*$/i.test(frameOptions);
-    if (!frameOptionsValid && !frameAncestors) {
-      add(
-        'FRAME_PROTECTION_MISSING',
-        'warning',
-        `${url.href} sends ${frameOptions === undefined ? 'no X-Frame-Options' : `X-Frame-Options '${frameOptions}' (only DENY and SAMEORIGIN are honoured)`} and no Content-Security-Policy with frame-ancestors: any site can frame its pages; where booking pages are not embedded elsewhere, set \`frameOptions\` or a \`contentSecurityPolicy\` with frame-ancestors`,
-      );
-    }
-    if (csp === undefined) {
-      add(
-        'CSP_MISSING',
-        'warning',
-        `${url.href} sends no Content-Security-Policy header: an injected script runs unhindered (set \`contentSecurityPolicy\` on the load balancer, or let the app send one)`,
-      );
-    }
-    disclosed(headers, `${url.href}`, add);
-    checks.push(outcomeOf('security-headers', [page], findings.length > before, true));
   }
+  return outcomeOf('sensitive-paths', sent, failed, false);
+}
 
-  // Host confinement: the same connection and SNI, another Host.
-  const unknownHost = `probe-${randomBytes(6).toString('hex')}.invalid`;
-  const unknown = await client.send('GET', '/', withPort(unknownHost, url));
-  {
-    const before = findings.length;
-    if (served(unknown.exchange)) {
-      add(
-        'UNKNOWN_HOST_SERVED',
+/** Operator paths: a sign-in at an identity provider (a redirect to another origin), or 401/403. */
+async function signIns(probe: ProbeRun, paths: readonly string[]): Promise<ProbeCheck> {
+  const sent: Sent[] = [];
+  let failed = false;
+  for (const path of paths) {
+    const asked = await probe.client.send('GET', path, probe.url.host);
+    sent.push(asked);
+    const verdict = signInVerdict(asked, probe.url);
+    if (verdict !== undefined) {
+      failed = true;
+      probe.add(
+        'PROTECTED_PATH_OPEN',
         'error',
-        `a request for Host '${unknown.record.host}' (a name that is not the app's) was answered ${describe(unknown.record)}: only the app's domain and aliases may reach the app, every other Host should get a fixed 404 at the load balancer`,
+        `${probe.url.origin}${path} ${verdict}, not a sign-in: operator paths must redirect to the identity provider or answer 401 or 403 (checklist C2, C3)`,
       );
     }
-    if (unknown.exchange.kind === 'answered') {
-      disclosed(unknown.exchange.response.headers, `the answer to Host '${unknown.record.host}'`, add);
-    }
-    checks.push(outcomeOf('unknown-host', [unknown], findings.length > before, false));
   }
-
-  if (options.loadBalancerHost !== undefined) {
-    const raw = await client.send('GET', '/', withPort(options.loadBalancerHost, url));
-    const failed = served(raw.exchange);
-    if (failed) {
-      add(
-        'RAW_HOSTNAME_SERVED',
-        'error',
-        `a request for Host '${raw.record.host}' (the load balancer's own name) was answered ${describe(raw.record)}: users must reach the app only at its domain, where the certificate and cookies are; the load balancer's name should get a fixed 404`,
-      );
-    }
-    checks.push(outcomeOf('load-balancer-host', [raw], failed, false));
-  }
-
-  // TRACE and TRACK: a server that answers them echoes the request, cookies and all.
-  {
-    const marker = randomBytes(8).toString('hex');
-    const sent = [];
-    let failed = false;
-    for (const method of ['TRACE', 'TRACK']) {
-      const trace = await client.send(method, '/', ownHost, { 'x-secure-scheduling-probe': marker });
-      sent.push(trace);
-      const ex = trace.exchange;
-      if (ex.kind === 'answered' && ex.response.status >= 200 && ex.response.status < 300) {
-        failed = true;
-        const echoes = ex.response.body.toString('latin1').includes(marker);
-        add(
-          'TRACE_ENABLED',
-          'error',
-          `${method} ${origin}/ was answered ${ex.response.status}${echoes ? ', echoing the request with its headers (cross-site tracing can read cookies and authorization headers)' : ''}: ${method} must be refused (405 at the load balancer)`,
-        );
-      }
-    }
-    checks.push(outcomeOf('methods', sent, failed, false));
-  }
-
-  // Sensitive files, judged by content: many apps answer every path with 200 and a page (a soft 404).
-  {
-    const baseline = await client.send('GET', `/probe-${randomBytes(6).toString('hex')}`, ownHost);
-    const baselineBody = baseline.exchange.kind === 'answered' ? baseline.exchange.response.body : undefined;
-    const sent = [baseline];
-    let failed = false;
-    for (const sensitive of SENSITIVE_PATHS) {
-      const asked = await client.send('GET', sensitive.path, ownHost);
-      sent.push(asked);
-      const ex = asked.exchange;
-      const leaks =
-        ex.kind === 'answered' &&
-        ex.response.status >= 200 &&
-        ex.response.status < 300 &&
-        sensitive.matches(ex.response.body) &&
-        // A signature that the page for a random path carries too is the app's page, not the file.
-        !(baselineBody !== undefined && sensitive.matches(baselineBody));
-      if (leaks) {
-        failed = true;
-        add(
-          'SENSITIVE_PATH_SERVED',
-          'error',
-          `${origin}${sensitive.path} is served (${ex.response.status}) and its content is ${sensitive.what}: remove it from what the app serves, rotate any secret it holds, and let the load balancer answer such paths with a fixed 404`,
-        );
-      }
-    }
-    checks.push(outcomeOf('sensitive-paths', sent, failed, false));
-  }
-
-  // Operator paths: a sign-in at an identity provider (a redirect to another origin), or 401/403.
-  if ((options.protectedPaths ?? []).length > 0) {
-    const sent = [];
-    let failed = false;
-    for (const path of options.protectedPaths ?? []) {
-      const asked = await client.send('GET', path, ownHost);
-      sent.push(asked);
-      const verdict = signInVerdict(asked, url);
-      if (verdict !== undefined) {
-        failed = true;
-        add(
-          'PROTECTED_PATH_OPEN',
-          'error',
-          `${origin}${path} ${verdict}, not a sign-in: operator paths must redirect to the identity provider or answer 401 or 403 (checklist C2, C3)`,
-        );
-      }
-    }
-    checks.push(outcomeOf('protected-paths', sent, failed, true));
-  }
-
-  return { page: page.exchange, findings, checks };
+  return outcomeOf('protected-paths', sent, failed, true);
 }
 
 interface Sent {
@@ -371,7 +404,12 @@ function served(exchange: Exchange): boolean {
  * the edge to refuse counts a connection closed without an answer as a refusal, and only a request that
  * failed otherwise (a timeout, a TLS error) leaves it `not checked`.
  */
-function outcomeOf(check: ProbeCheckName, sent: readonly Sent[], failed: boolean, needsAnswer: boolean): ProbeCheck {
+function outcomeOf(
+  check: ProbeCheckName,
+  sent: readonly Sent[],
+  failed: boolean,
+  needsAnswer: boolean,
+): ProbeCheck {
   const unjudged = sent.some(
     (s) => s.exchange.kind === 'failed' || (needsAnswer && s.exchange.kind === 'closed'),
   );
@@ -382,16 +420,17 @@ function outcomeOf(check: ProbeCheckName, sent: readonly Sent[], failed: boolean
   };
 }
 
-/** `SERVER_HEADER_DISCLOSED` for each `Server` or `X-Powered-By` header that names software. */
-function disclosed(
-  headers: ProbeResponse['headers'],
-  where: string,
-  add: (id: FindingId, severity: FindingSeverity, message: string) => void,
-): void {
+/**
+ * `SERVER_HEADER_DISCLOSED` for each `Server` or `X-Powered-By` header that names software, once per header
+ * and value however many answers carry it.
+ */
+function disclosed(probe: ProbeRun, headers: ProbeResponse['headers'], where: string): void {
   for (const name of ['Server', 'X-Powered-By']) {
     const value = header(headers, name.toLowerCase());
-    if (value !== undefined && value.trim() !== '') {
-      add(
+    const key = `${name}: ${value}`;
+    if (value !== undefined && value.trim() !== '' && !probe.disclosures.has(key)) {
+      probe.disclosures.add(key);
+      probe.add(
         'SERVER_HEADER_DISCLOSED',
         'warning',
         `${where} sends ${name} '${value}': it tells an attacker which software${/\d/.test(value) ? ' and version' : ''} to look up exploits for (turn the load balancer's Server header off and stop the app sending it)`,

@@ -1,13 +1,14 @@
 /**
  * Checks a live HTTPS endpoint over real connections (checklist C1, C9): which TLS versions it accepts, whether
- * its certificate is trusted, names the host and has time left, whether plain HTTP only redirects to HTTPS and
- * whether responses carry Strict-Transport-Security.
+ * its certificate is trusted, names the host and has time left, whether plain HTTP only redirects to HTTPS,
+ * whether responses carry Strict-Transport-Security, and what the edge answers to the probe of
+ * `http-probe.ts` (security headers, foreign Host names, TRACE, secret files, operator paths).
  */
 import * as http from 'node:http';
-import * as https from 'node:https';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import { daysLeft, Finding, FindingId, FindingSeverity } from './assessment';
+import { probeHttp, ProbeCheck } from './http-probe';
 
 /** TLS versions probed, oldest first. */
 export const PROBED_PROTOCOLS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
@@ -27,6 +28,13 @@ export interface EndpointCheckOptions {
   readonly httpPort?: number;
   /** Time allowed for each connection. @default 5000 */
   readonly timeoutMs?: number;
+  /**
+   * The load balancer's own DNS name (the stack's `LoadBalancerDnsName` output): a request with it as Host
+   * must not reach the app. @default - not asked
+   */
+  readonly loadBalancerHost?: string;
+  /** Paths that must demand a sign-in (a redirect to another origin, or 401/403). @default - none */
+  readonly protectedPaths?: readonly string[];
 }
 
 /** The certificate the endpoint presented. */
@@ -48,6 +56,8 @@ export interface EndpointCheckResult {
   readonly protocols: Readonly<Record<ProbedProtocol, boolean>>;
   readonly certificates: readonly EndpointCertificate[];
   readonly findings: readonly Finding[];
+  /** The checks of the HTTP probe, with their outcome and the requests each judged. */
+  readonly probes: readonly ProbeCheck[];
 }
 
 /** The endpoint could not be reached at all (refused, unknown host, timed out). */
@@ -67,8 +77,9 @@ const NETWORK_ERRORS = new Set([
 const LEGACY_CIPHERS = 'DEFAULT@SECLEVEL=0';
 
 /**
- * Connects to the endpoint several times (once per TLS version, once to read the certificate, once over HTTPS
- * and once over HTTP) and returns its findings. Throws `EndpointUnreachableError` when nothing answers.
+ * Connects to the endpoint several times (once per TLS version, once to read the certificate, the HTTP probe's
+ * requests over one keep-alive HTTPS connection, once over plain HTTP) and returns its findings. Throws
+ * `EndpointUnreachableError` when nothing answers.
  */
 export async function checkEndpoint(
   options: EndpointCheckOptions,
@@ -175,23 +186,31 @@ export async function checkEndpoint(
     );
   }
 
-  const hsts = await fetchHeader(options.url, base, timeoutMs);
-  if (hsts.kind === 'answered') {
-    const maxAge = /max-age=(\d+)/i.exec(hsts.value ?? '');
-    if (hsts.value === undefined) {
+  const probe = await probeHttp({
+    url: options.url,
+    ca: options.ca,
+    timeoutMs,
+    loadBalancerHost: options.loadBalancerHost,
+    protectedPaths: options.protectedPaths,
+  });
+  if (probe.page.kind === 'answered') {
+    const value = probe.page.response.headers['strict-transport-security'];
+    const hsts = Array.isArray(value) ? value[0] : value;
+    const maxAge = /max-age=(\d+)/i.exec(hsts ?? '');
+    if (hsts === undefined) {
       add('NO_HSTS', 'error', `${options.url.href} sends no Strict-Transport-Security header`);
     } else if (!maxAge || Number(maxAge[1]) < MIN_HSTS_MAX_AGE_SECONDS) {
       add(
         'NO_HSTS',
         'error',
-        `${options.url.href} sends Strict-Transport-Security '${hsts.value}': max-age must be at least ${MIN_HSTS_MAX_AGE_SECONDS} seconds (180 days)`,
+        `${options.url.href} sends Strict-Transport-Security '${hsts}': max-age must be at least ${MIN_HSTS_MAX_AGE_SECONDS} seconds (180 days)`,
       );
     }
   } else {
     add(
       'NO_HSTS',
       'error',
-      `no HTTPS response from ${options.url.href} to read Strict-Transport-Security from (${hsts.reason})`,
+      `no HTTPS response from ${options.url.href} to read Strict-Transport-Security from (${probe.page.reason})`,
     );
   }
 
@@ -222,12 +241,15 @@ export async function checkEndpoint(
     );
   }
 
+  findings.push(...probe.findings);
+
   return {
     ok: !findings.some((f) => f.severity === 'error'),
     url: options.url.href,
     protocols,
     certificates,
     findings,
+    probes: probe.checks,
   };
 }
 
@@ -268,37 +290,6 @@ function classify(error: NodeJS.ErrnoException): { kind: 'refused' | 'unreachabl
 }
 
 type Answer<T> = { kind: 'answered'; value: T } | { kind: 'failed'; reason: string };
-
-/** GETs the HTTPS URL and returns its Strict-Transport-Security header. */
-function fetchHeader(
-  url: URL,
-  base: tls.ConnectionOptions,
-  timeoutMs: number,
-): Promise<Answer<string | undefined>> {
-  return new Promise((resolve) => {
-    const request = https.get(
-      url,
-      {
-        ca: base.ca,
-        servername: base.servername,
-        rejectUnauthorized: false,
-        checkServerIdentity: () => undefined,
-        agent: false,
-        timeout: timeoutMs,
-        headers: { 'user-agent': 'secure-scheduling-verify' },
-      },
-      (response) => {
-        response.resume();
-        const value = response.headers['strict-transport-security'];
-        resolve({ kind: 'answered', value: Array.isArray(value) ? value[0] : value });
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ kind: 'failed', reason: error.code ?? error.message }),
-    );
-  });
-}
 
 /** GETs the plain-HTTP URL without following redirects. */
 function fetchRedirect(url: URL, timeoutMs: number): Promise<Answer<{ status: number; location?: string }>> {

@@ -1,5 +1,6 @@
 /**
- * `secure-scheduling verify <https-url>`: the post-deploy check of the live endpoint (checklist C1, C9).
+ * `secure-scheduling verify <https-url>`: the post-deploy check of the live endpoint (checklist C1, C9): its
+ * TLS and certificate, and an outside-in probe of what its edge answers.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -9,7 +10,13 @@ import { CommandIo, EXIT_CODES, printUnavailable, UsageError } from './check-out
 import { checkEndpoint, EndpointCheckOptions, EndpointUnreachableError } from './tls-verifier';
 
 export const VERIFY_USAGE =
-  'usage: secure-scheduling verify <https-url> [--ca <pem file>] [--min-days <n>] [--http-port <port>] [--json]';
+  'usage: secure-scheduling verify <https-url> [--ca <pem file>] [--min-days <n>] [--http-port <port>] [--load-balancer-host <name>] [--protected-path <path>]... [--json]';
+
+/** A DNS name: labels of letters, digits and inner hyphens, at least two of them (RFC 1123). */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+
+/** An absolute path as sent in a request line: one leading slash, printable ASCII, no fragment. */
+const REQUEST_PATH = /^\/(?!\/)[\x21-\x7e]*$/;
 
 /** Reads `verify`'s arguments; throws `UsageError` naming the option at fault. */
 export function parseVerifyArgs(args: string[]): EndpointCheckOptions & { readonly json: boolean } {
@@ -21,6 +28,8 @@ export function parseVerifyArgs(args: string[]): EndpointCheckOptions & { readon
         ca: { type: 'string' },
         'min-days': { type: 'string' },
         'http-port': { type: 'string' },
+        'load-balancer-host': { type: 'string' },
+        'protected-path': { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -70,10 +79,38 @@ export function parseVerifyArgs(args: string[]): EndpointCheckOptions & { readon
   if (httpPortText !== undefined && !(/^\d{1,5}$/.test(httpPortText) && httpPort >= 1 && httpPort <= 65535)) {
     problems.push(`--http-port must be a TCP port between 1 and 65535, got '${httpPortText}'`);
   }
+  const loadBalancerHost = values['load-balancer-host']?.replace(/\.$/, '').toLowerCase();
+  if (values['load-balancer-host'] !== undefined) {
+    if (loadBalancerHost === undefined || !HOST_NAME.test(loadBalancerHost)) {
+      problems.push(
+        `--load-balancer-host must be a host name like my-alb-1234567890.eu-west-1.elb.amazonaws.com (the stack's LoadBalancerDnsName output), not a URL, got '${values['load-balancer-host']}'`,
+      );
+    } else if (url && loadBalancerHost === url.hostname.toLowerCase()) {
+      problems.push(
+        `--load-balancer-host must be the load balancer's own name, not the app's domain, got '${values['load-balancer-host']}'`,
+      );
+    }
+  }
+  const protectedPaths = values['protected-path'] ?? [];
+  for (const path of protectedPaths) {
+    if (!REQUEST_PATH.test(path) || path.includes('#')) {
+      problems.push(
+        `--protected-path must be a path starting with one '/', like /settings/admin, got '${path}'`,
+      );
+    }
+  }
   if (problems.length > 0) {
     throw new UsageError(problems.join('; '));
   }
-  return { url: url!, ca, minDays, httpPort, json: values.json ?? false };
+  return {
+    url: url!,
+    ca,
+    minDays,
+    httpPort,
+    ...(loadBalancerHost !== undefined ? { loadBalancerHost } : {}),
+    ...(protectedPaths.length > 0 ? { protectedPaths } : {}),
+    json: values.json ?? false,
+  };
 }
 
 /** Runs `verify` and returns its exit code. */
@@ -106,6 +143,7 @@ export async function verify(args: string[], io: CommandIo, now: Date = new Date
         `${c.healthy ? 'ok  ' : 'FAIL'} certificate ${c.subject} from ${c.issuer}, ${c.daysLeft} days left${c.trusted ? '' : ', not trusted'}`,
       );
     }
+    io.out(`edge checks: ${result.probes.map((p) => `${p.check} ${p.outcome}`).join(', ')}`);
     for (const f of result.findings) {
       io.out(`${f.severity === 'error' ? 'error  ' : 'warning'} ${f.id}: ${f.message}`);
     }

@@ -19,6 +19,26 @@ export interface Acknowledgement {
  * `acknowledge(resource, 'site')`; nothing else in the library acknowledges a rule.
  */
 export const ACKNOWLEDGEMENTS = {
+  /** The operator user pool on Cognito's Essentials plan (threat protection is the opt-in Plus plan). */
+  operatorUserPoolEssentials: [
+    {
+      ruleId: 'AwsSolutions-COG8',
+      checklist: 'C2',
+      reason:
+        "Operators sign in with a password of 14 or more characters of four classes and a required TOTP second factor, and the few operator accounts are created by an administrator, never self-registered. Cognito's Plus plan adds adaptive threat protection at a price per monthly active user; it is a named opt-in (prop `threatProtection`, setting `operatorThreatProtection`), priced in docs/cost.md.",
+    },
+  ],
+
+  /** The VPC while the outbound DNS firewall is in its ALERT rollout mode (setting `dnsFirewallMode`). */
+  dnsFirewallRollout: [
+    {
+      ruleId: 'SchedulingChecklist-C8-DnsFirewallBlocks',
+      checklist: 'C8',
+      reason:
+        'The operator set the outbound DNS firewall to its ALERT rollout mode (setting `dnsFirewallMode`): every query for a domain outside the allow-list is logged and raises the blocked-queries alarm, but is still resolved, so the allow-list can be completed from the query log before it is enforced. The reviewer confirms the date by which the setting returns to BLOCK; until then checklist item C8 reads not met.',
+    },
+  ],
+
   /** Subnets placed in availability zones named by the user. */
   namedAvailabilityZones: [
     {
@@ -136,6 +156,30 @@ export const ACKNOWLEDGEMENTS = {
     reason:
       'Lambda refuses any reserved concurrency that leaves the account fewer than 100 unreserved concurrent executions, and new accounts can have a limit of 10 in all, so a reservation could make the first deployment fail. The certificate monitor stays bounded without one: only its own EventBridge schedule may invoke it (its resource policy names that rule), the rule fires once a day, each run ends within a one-minute timeout and is retried at most twice within six hours before it is dead-lettered, and failed and dead-lettered runs raise alarms on the alert topic.',
   })),
+  /** A Lambda function attached to a VPC whose role holds the network-interface actions itself (the app role provisioning). */
+  vpcFunctionNetworkInterfaces: [
+    {
+      ruleId: 'AwsSolutions-IAM5[Resource::*]',
+      checklist: 'C3',
+      reason:
+        'Lambda attaches a function to its VPC through network interfaces it manages with the execution role: ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DescribeSubnets, DeleteNetworkInterface, AssignPrivateIpAddresses and UnassignPrivateIpAddresses, the actions of the AWS-managed AWSLambdaVPCAccessExecutionRole, written into the role\'s own policy. The Describe actions support no resource-level permissions and the interfaces do not exist before Lambda creates them, so they are granted on "*". Everything else the role may do is named: GetSecretValue on the master and app secrets, their key, and its own log group. Only lambda.amazonaws.com can assume the role.',
+    },
+  ],
+  /** A function that only CloudFormation invokes, as a custom resource (the app role provisioning). */
+  deployTimeFunction: ['HIPAA.Security', 'NIST.800.53.R5'].flatMap((pack) => [
+    {
+      ruleId: `${pack}-LambdaConcurrency`,
+      checklist: 'C5' as const,
+      reason:
+        'The function is a CloudFormation custom resource: it runs only when a deployment creates or changes it, once per deployment, and no event source, schedule or other principal invokes it. Reserved concurrency would bound nothing, and Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions (new accounts may have 10 in all), which could fail the first deployment.',
+    },
+    {
+      ruleId: `${pack}-LambdaDLQ`,
+      checklist: 'C5' as const,
+      reason:
+        'CloudFormation invokes the function asynchronously, once per deployment that creates or changes it, and waits for its answer on the response URL: a failure is answered as FAILED with its reason in the stack events, and a function that dies before answering fails the resource when its ServiceTimeout (300 seconds) ends, so the deployment rolls back and names the resource either way. The error stays in the function\'s own log group; a dead-letter message would only repeat a failure CloudFormation has already reported.',
+    },
+  ]),
   /** The role AWS Backup backs up and restores the database with (the service-role policies AWS maintains). */
   backupServiceRole: ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores'].map(
     (policy) => ({

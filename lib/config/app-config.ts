@@ -1,7 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { ImageSource, UpstreamRegistry } from '../app/image-source';
 import { SchedulingApp } from '../app/scheduling-app';
+import { DnsFirewallMode } from '../network/dns-firewall';
+import { parseImageReference } from '../private/image-reference';
 import { DatabaseEngine } from '../data/scheduling-database-interface';
 import { SecureSchedulingError } from '../errors';
 import { OptionalManagedRuleGroup } from '../ingress/web-firewall';
@@ -70,6 +73,24 @@ export interface SchedulingConfig {
   readonly backupCopyVaultArn?: string;
   readonly backupVaultLockDays?: number;
   readonly restoreTesting?: boolean;
+  readonly breakGlass?: boolean;
+  readonly imageSource?: string;
+  readonly imageCredentialSecretArn?: string;
+  readonly enhancedScanning?: boolean;
+  readonly production?: boolean;
+  readonly allowedDomains?: string[];
+  readonly dnsFirewallMode?: string;
+  readonly operatorIdpIssuer?: string;
+  readonly operatorIdpAuthorizationEndpoint?: string;
+  readonly operatorIdpTokenEndpoint?: string;
+  readonly operatorIdpUserInfoEndpoint?: string;
+  readonly operatorIdpClientId?: string;
+  readonly operatorIdpClientSecretArn?: string;
+  readonly operatorThreatProtection?: boolean;
+  readonly operatorSessionMinutes?: number;
+  readonly protectWholeApp?: boolean;
+  readonly accountTakeoverPrevention?: boolean;
+  readonly signupChallenge?: boolean;
 }
 
 type Kind = 'string' | 'integer' | 'number' | 'boolean' | 'string-list' | 'integer-list';
@@ -173,6 +194,59 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
   },
   backupVaultLockDays: { kind: 'integer', description: 'locks the backup vault with this minimum retention' },
   restoreTesting: { kind: 'boolean', description: 'weekly restore tests of the latest recovery point' },
+  breakGlass: {
+    kind: 'boolean',
+    description: 'a one-off database task for incidents, alerted at every start (default false)',
+  },
+  imageSource: {
+    kind: 'string',
+    description: "'registry' (pull `image` as named) or 'pull-through-cache' (an ECR cache of it, scanned)",
+  },
+  imageCredentialSecretArn: {
+    kind: 'string',
+    description:
+      'secret (ecr-pullthroughcache/...) with the upstream registry login, for Docker Hub and GHCR',
+  },
+  enhancedScanning: {
+    kind: 'boolean',
+    description: 'Amazon Inspector scanning of the cache (an account-wide registry setting; priced)',
+  },
+  production: { kind: 'boolean', description: 'a production deployment: the image must be pinned by digest' },
+  allowedDomains: {
+    kind: 'string-list',
+    description:
+      'more domains the app may resolve (SMTP host, CalDAV servers), besides AWS and Cal.com integrations',
+  },
+  dnsFirewallMode: {
+    kind: 'string',
+    description: "'BLOCK' (default) or 'ALERT' while rolling out the outbound DNS allow-list",
+  },
+  operatorIdpIssuer: { kind: 'string', description: 'your OIDC IdP for the operator sign-in: issuer URL' },
+  operatorIdpAuthorizationEndpoint: { kind: 'string', description: "that IdP's authorization endpoint" },
+  operatorIdpTokenEndpoint: { kind: 'string', description: "that IdP's token endpoint" },
+  operatorIdpUserInfoEndpoint: { kind: 'string', description: "that IdP's user info endpoint" },
+  operatorIdpClientId: { kind: 'string', description: 'the client id that IdP issued to the load balancer' },
+  operatorIdpClientSecretArn: {
+    kind: 'string',
+    description: 'ARN of the Secrets Manager secret with that client secret',
+  },
+  operatorThreatProtection: {
+    kind: 'boolean',
+    description: 'Cognito Plus threat protection on the operator user pool (priced per MAU)',
+  },
+  operatorSessionMinutes: { kind: 'integer', description: "minutes an operator's sign-in lasts, 5 to 10080" },
+  protectWholeApp: {
+    kind: 'boolean',
+    description: 'the whole app behind the operator sign-in (internal use)',
+  },
+  accountTakeoverPrevention: {
+    kind: 'boolean',
+    description: "AWS WAF account-takeover prevention on the app's sign-in (priced per request)",
+  },
+  signupChallenge: {
+    kind: 'boolean',
+    description: "a WAF challenge on the app's self sign-up pages and API",
+  },
 };
 
 /** Construct props whose setting has another name, so errors raised by the constructs name what users type. */
@@ -467,6 +541,58 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
     `one of ${engines.map((e) => `'${e}'`).join(', ')}`,
   );
 
+  check(
+    problems,
+    cfg.imageSource !== undefined && !IMAGE_SOURCES.includes(cfg.imageSource),
+    'imageSource',
+    cfg.imageSource,
+    IMAGE_SOURCES.map((v) => `'${v}'`).join(' or '),
+  );
+  check(
+    problems,
+    cfg.imageCredentialSecretArn !== undefined && cfg.imageSource !== 'pull-through-cache',
+    'imageCredentialSecretArn',
+    cfg.imageCredentialSecretArn,
+    "given only with imageSource 'pull-through-cache'",
+  );
+  check(
+    problems,
+    cfg.enhancedScanning !== undefined && cfg.imageSource !== 'pull-through-cache',
+    'enhancedScanning',
+    cfg.enhancedScanning,
+    "given only with imageSource 'pull-through-cache'",
+  );
+  check(
+    problems,
+    cfg.dnsFirewallMode !== undefined && !['BLOCK', 'ALERT'].includes(cfg.dnsFirewallMode),
+    'dnsFirewallMode',
+    cfg.dnsFirewallMode,
+    "'BLOCK' or 'ALERT'",
+  );
+  const idpSettings = OPERATOR_IDP_SETTINGS.filter((k) => cfg[k] !== undefined);
+  check(
+    problems,
+    idpSettings.length > 0 && idpSettings.length < OPERATOR_IDP_SETTINGS.length,
+    OPERATOR_IDP_SETTINGS.find((k) => cfg[k] === undefined) ?? 'operatorIdpIssuer',
+    undefined,
+    `given together with ${idpSettings.join(', ')} (all six operatorIdp settings, or none)`,
+  );
+  check(
+    problems,
+    cfg.operatorThreatProtection !== undefined && idpSettings.length > 0,
+    'operatorThreatProtection',
+    cfg.operatorThreatProtection,
+    'left out with your own IdP (threat protection is a Cognito user pool feature)',
+  );
+  check(
+    problems,
+    cfg.operatorSessionMinutes !== undefined &&
+      (cfg.operatorSessionMinutes < 5 || cfg.operatorSessionMinutes > 10080),
+    'operatorSessionMinutes',
+    cfg.operatorSessionMinutes,
+    'between 5 and 10080 (7 days, the longest session ALB keeps)',
+  );
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -488,6 +614,27 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
         : undefined,
     certificateArn: cfg.certificateArn,
     app: SchedulingApp.calCom({ publicUrl: `https://${cfg.domainName}`, image: cfg.image }),
+    imageSource: imageSourceOf(cfg),
+    production: cfg.production,
+    allowedDomains: cfg.allowedDomains,
+    dnsFirewallMode: cfg.dnsFirewallMode as DnsFirewallMode | undefined,
+    operatorIdp:
+      cfg.operatorIdpIssuer === undefined
+        ? undefined
+        : {
+            issuer: cfg.operatorIdpIssuer,
+            authorizationEndpoint: cfg.operatorIdpAuthorizationEndpoint!,
+            tokenEndpoint: cfg.operatorIdpTokenEndpoint!,
+            userInfoEndpoint: cfg.operatorIdpUserInfoEndpoint!,
+            clientId: cfg.operatorIdpClientId!,
+            clientSecretArn: cfg.operatorIdpClientSecretArn!,
+          },
+    operatorThreatProtection: cfg.operatorThreatProtection,
+    operatorSessionTimeout:
+      cfg.operatorSessionMinutes === undefined ? undefined : Duration.minutes(cfg.operatorSessionMinutes),
+    protectWholeApp: cfg.protectWholeApp,
+    accountTakeoverPrevention: cfg.accountTakeoverPrevention,
+    signupChallenge: cfg.signupChallenge,
     cpu: cfg.cpu,
     memoryLimitMiB: cfg.memoryMiB,
     desiredCount: cfg.desiredCount,
@@ -527,7 +674,52 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     backupCopyVaultArn: cfg.backupCopyVaultArn,
     backupVaultLockMinRetention: days(cfg.backupVaultLockDays),
     restoreTesting: cfg.restoreTesting,
+    breakGlass: cfg.breakGlass,
   };
+}
+
+/** The values of setting `imageSource`. */
+const IMAGE_SOURCES = ['registry', 'pull-through-cache'];
+
+/** The six settings of an operator IdP, all given or none. */
+const OPERATOR_IDP_SETTINGS = [
+  'operatorIdpIssuer',
+  'operatorIdpAuthorizationEndpoint',
+  'operatorIdpTokenEndpoint',
+  'operatorIdpUserInfoEndpoint',
+  'operatorIdpClientId',
+  'operatorIdpClientSecretArn',
+] as const;
+
+/** Registry hosts a pull-through cache can front, by the name `ImageSource.pullThroughCache` takes. */
+const UPSTREAM_OF_HOST: Readonly<Record<string, UpstreamRegistry>> = {
+  'docker.io': 'docker-hub',
+  'public.ecr.aws': 'ecr-public',
+  'ghcr.io': 'github-container-registry',
+  'quay.io': 'quay',
+};
+
+/** The image source the settings ask for: `image` as named, or an ECR pull-through cache of it. */
+function imageSourceOf(cfg: SchedulingConfig): ImageSource | undefined {
+  if (cfg.imageSource !== 'pull-through-cache') return undefined;
+  const parsed = parseImageReference(cfg.image);
+  if (!parsed.ok) {
+    throw new ConfigError(parsed.problems.map((p) => `setting \`image\`: ${p}`));
+  }
+  const { registry, repository, tag, digest } = parsed.reference;
+  const upstreamRegistry = UPSTREAM_OF_HOST[registry];
+  if (!upstreamRegistry) {
+    throw new ConfigError([
+      `setting \`image\` must come from ${Object.keys(UPSTREAM_OF_HOST).join(', ')} for imageSource 'pull-through-cache' (the registries an ECR pull-through cache can front), got '${cfg.image}'`,
+    ]);
+  }
+  return ImageSource.pullThroughCache({
+    upstreamRegistry,
+    upstreamRepository: repository,
+    tagOrDigest: digest ?? tag!,
+    credentialSecretArn: cfg.imageCredentialSecretArn,
+    enhancedScanning: cfg.enhancedScanning,
+  });
 }
 
 function days(value: number | undefined): Duration | undefined {

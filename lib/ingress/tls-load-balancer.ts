@@ -16,16 +16,24 @@ import {
   HOST_RULE_PRIORITY,
   HSTS_HEADER_VALUE,
   MAX_DOMAIN_ALIASES,
+  PROTECTED_RULE_PRIORITY,
   REFUSED_METHODS,
   REFUSED_PATH_PATTERNS,
   X_CONTENT_TYPE_OPTIONS,
 } from '../private/defaults';
 import { Problems } from '../private/problems';
+import { IOperatorLogin } from './operator-login';
 
 export { ALLOWED_SSL_POLICIES, DEFAULT_SSL_POLICY, REFUSED_PATH_PATTERNS };
 
-/** ALB: at most three values in one condition (host names, path patterns, methods). */
+/**
+ * ALB: at most three values in one condition (host names, path patterns, methods), and at most five condition
+ * values and five wildcards in one rule.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+ */
 const VALUES_PER_CONDITION = 3;
+const VALUES_PER_RULE = 5;
+const WILDCARDS_PER_RULE = 5;
 
 /** A lower-case fully qualified domain name; no wildcard (a wildcard name would make the app's URL `https://*.…`). */
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -134,6 +142,30 @@ export interface TlsLoadBalancerProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+
+  /**
+   * Sign-in with a second factor that the load balancer requires before it forwards `protectedPaths` (or, with
+   * `protectWholeApp`, anything) to the app (checklist C2): an `OperatorLogin` (Cognito) or
+   * `OperatorLogin.oidc(...)`. The load balancer's security group then also allows outbound HTTPS, which ALB
+   * needs to reach the identity provider's token and user-info endpoints.
+   * @default - none: every path of the app is forwarded without a sign-in at the load balancer
+   */
+  readonly operatorLogin?: IOperatorLogin;
+
+  /**
+   * Path patterns only operators use (ALB syntax: case-sensitive, `*` and `?` wildcards, starting with `/`), e.g.
+   * `CALCOM_OPERATOR_PATHS`. On each of `hostNames`, requests for them get `operatorLogin`'s sign-in first, in
+   * rules evaluated after the refusals and before the rules that forward everything else. Needs `operatorLogin`.
+   * @default - none
+   */
+  readonly protectedPaths?: string[];
+
+  /**
+   * Require `operatorLogin` on every path, for a deployment only staff use (an internal scheduling tool): the host
+   * rules themselves sign in, then forward. Invitees of a public booking page could not book then.
+   * @default false
+   */
+  readonly protectWholeApp?: boolean;
 }
 
 /**
@@ -173,6 +205,12 @@ export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
   public readonly domainName: string;
   /** Every name the HTTPS listener forwards: `domainName`, then `domainAliases`. */
   public readonly hostNames: readonly string[];
+  /** The sign-in required in front of `protectedPaths`, when one is configured. */
+  public readonly operatorLogin?: IOperatorLogin;
+  /** Path patterns that need `operatorLogin` first. */
+  public readonly protectedPaths: readonly string[];
+  /** Whether every path needs `operatorLogin`. */
+  public readonly protectWholeApp: boolean;
 
   /** The load balancer `listener` belongs to, when it is the HTTPS listener of a `TlsLoadBalancer`. */
   public static ofListener(listener: elbv2.IApplicationListener): TlsLoadBalancer | undefined {
@@ -180,6 +218,7 @@ export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
   }
 
   private nextHostRulePriority = HOST_RULE_PRIORITY;
+  private nextProtectedRulePriority = PROTECTED_RULE_PRIORITY;
 
   constructor(scope: Construct, id: string, props: TlsLoadBalancerProps) {
     super(scope, id);
@@ -188,7 +227,10 @@ export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
     this.domainName = props.domainName;
     this.hostNames = [props.domainName, ...(props.domainAliases ?? [])];
     const createAliasRecord = props.createAliasRecord ?? props.hostedZone !== undefined;
-    validate(this, props, this.sslPolicy, createAliasRecord);
+    this.operatorLogin = props.operatorLogin;
+    this.protectedPaths = [...(props.protectedPaths ?? [])];
+    this.protectWholeApp = props.protectWholeApp ?? false;
+    validate(this, props, this.sslPolicy, createAliasRecord, this.hostNames);
 
     this.certificate =
       props.certificate ??
@@ -225,6 +267,15 @@ export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
     });
     this.connections = this.loadBalancer.connections;
     acknowledge(securityGroup, 'publicLoadBalancerSecurityGroup');
+    if (this.operatorLogin) {
+      // ALB calls the identity provider's token and user-info endpoints itself, over IPv4 and HTTPS; their
+      // addresses are the provider's (Cognito's are not published), so the destination is any IPv4 address.
+      // https://repost.aws/knowledge-center/elb-configure-authentication-alb
+      this.connections.allowToAnyIpv4(
+        ec2.Port.tcp(443),
+        'HTTPS to the identity provider token and user-info endpoints (sign-in at the load balancer)',
+      );
+    }
 
     if (props.accessLogBucket) {
       this.accessLogBucket = props.accessLogBucket;
@@ -325,6 +376,10 @@ export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
    * Forwards requests for `hostNames` to new targets and returns their target group: one listener rule per
    * three names (ALB's limit of values per condition), after the refusals. Conditions and priority are set
    * here; pass the rest as to `ApplicationListener.addTargets`.
+   *
+   * With an `operatorLogin`, requests for `protectedPaths` on those names first go through the sign-in, in rules
+   * of their own (priorities from 10, before the host rules); with `protectWholeApp`, the host rules sign in
+   * themselves.
    */
   public addTargets(
     id: string,
@@ -336,21 +391,64 @@ export class TlsLoadBalancer extends Construct implements ec2.IConnectable {
       given.priority !== undefined || given.conditions !== undefined,
       '`addTargets` sets `priority` and `conditions` itself (one host-header rule per three host names); leave them out',
     );
+    const hostGroups = chunks(this.hostNames, VALUES_PER_CONDITION);
+    const protectedRules = this.protectWholeApp
+      ? []
+      : hostGroups.flatMap((hosts) =>
+          ruleChunks(this.protectedPaths, VALUES_PER_RULE - hosts.length).map((paths) => ({ hosts, paths })),
+        );
+    const lastPriority = this.nextProtectedRulePriority + protectedRules.length - 1;
+    problems.check(
+      this.operatorLogin !== undefined && lastPriority >= HOST_RULE_PRIORITY,
+      `\`protectedPaths\` needs ${protectedRules.length} listener rules for ${this.hostNames.length} host names, more than the priorities ${PROTECTED_RULE_PRIORITY} to ${HOST_RULE_PRIORITY - 1} hold; use fewer or broader patterns`,
+    );
     problems.throwIfAny(this);
-    const groups = chunks(this.hostNames, VALUES_PER_CONDITION);
-    const targetGroup = this.httpsListener.addTargets(id, {
-      ...props,
-      priority: this.nextHostRulePriority++,
-      conditions: [elbv2.ListenerCondition.hostHeaders([...groups[0]])],
-    });
-    groups.slice(1).forEach((names, i) => {
+
+    const login = this.operatorLogin;
+    let targetGroup: elbv2.ApplicationTargetGroup;
+    if (login && this.protectWholeApp) {
+      // As ApplicationListener.addTargets builds it (same ids), with the sign-in in front of the forward.
+      targetGroup = new elbv2.ApplicationTargetGroup(this.httpsListener, `${id}Group`, {
+        vpc: this.loadBalancer.vpc,
+        ...props,
+      });
+      new elbv2.ApplicationListenerRule(this.httpsListener, `${id}Rule`, {
+        listener: this.httpsListener,
+        priority: this.nextHostRulePriority++,
+        conditions: [elbv2.ListenerCondition.hostHeaders([...hostGroups[0]])],
+        action: login.authenticateThenForward([targetGroup]),
+      });
+    } else {
+      targetGroup = this.httpsListener.addTargets(id, {
+        ...props,
+        priority: this.nextHostRulePriority++,
+        conditions: [elbv2.ListenerCondition.hostHeaders([...hostGroups[0]])],
+      });
+    }
+    hostGroups.slice(1).forEach((names, i) => {
       new elbv2.ApplicationListenerRule(this.httpsListener, `${id}Hosts${i + 2}Rule`, {
         listener: this.httpsListener,
         priority: this.nextHostRulePriority++,
         conditions: [elbv2.ListenerCondition.hostHeaders([...names])],
-        action: elbv2.ListenerAction.forward([targetGroup]),
+        action:
+          login && this.protectWholeApp
+            ? login.authenticateThenForward([targetGroup])
+            : elbv2.ListenerAction.forward([targetGroup]),
       });
     });
+    if (login) {
+      protectedRules.forEach(({ hosts, paths }, i) => {
+        new elbv2.ApplicationListenerRule(this.httpsListener, `${id}Protected${i + 1}Rule`, {
+          listener: this.httpsListener,
+          priority: this.nextProtectedRulePriority++,
+          conditions: [
+            elbv2.ListenerCondition.hostHeaders([...hosts]),
+            elbv2.ListenerCondition.pathPatterns([...paths]),
+          ],
+          action: login.authenticateThenForward([targetGroup]),
+        });
+      });
+    }
     return targetGroup;
   }
 
@@ -389,8 +487,10 @@ function validate(
   props: TlsLoadBalancerProps,
   sslPolicy: string,
   createAliasRecord: boolean,
+  hostNames: readonly string[],
 ): void {
   const problems = new Problems();
+  validateOperatorAccess(problems, props, hostNames);
   problems.check(
     !Token.isUnresolved(sslPolicy) && !ALLOWED_SSL_POLICIES.includes(sslPolicy),
     `\`sslPolicy\` must be a policy that accepts only TLS 1.2 or newer, got '${sslPolicy}'; allowed: ${ALLOWED_SSL_POLICIES.join(', ')}`,
@@ -442,6 +542,79 @@ function validate(
     );
   }
   problems.throwIfAny(scope);
+}
+
+/** Problems with `operatorLogin`, `protectedPaths` and `protectWholeApp` (checklist C2). */
+function validateOperatorAccess(
+  problems: Problems,
+  props: TlsLoadBalancerProps,
+  hostNames: readonly string[],
+): void {
+  const login = props.operatorLogin;
+  const paths = props.protectedPaths ?? [];
+  const wholeApp = props.protectWholeApp ?? false;
+  problems.check(
+    login !== undefined && paths.length === 0 && !wholeApp,
+    '`operatorLogin` is given but no `protectedPaths`: name the paths only operators use (e.g. CALCOM_OPERATOR_PATHS), or set `protectWholeApp`',
+  );
+  problems.check(
+    login === undefined && paths.length > 0,
+    `\`protectedPaths\` [${paths.join(', ')}] need an \`operatorLogin\` to sign operators in before they are forwarded`,
+  );
+  problems.check(
+    login === undefined && wholeApp,
+    '`protectWholeApp` needs an `operatorLogin` to sign users in before they are forwarded',
+  );
+  problems.check(
+    wholeApp && paths.length > 0,
+    '`protectWholeApp` already signs in every path: leave `protectedPaths` out',
+  );
+  for (const path of paths) {
+    problems.check(
+      !Token.isUnresolved(path) && !PATH_PATTERN.test(path),
+      `\`protectedPaths\` entries must be ALB path patterns: '/' then up to 127 of A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & and the wildcards * ?, got '${path}'`,
+    );
+  }
+  const duplicates = paths.filter((p, i) => paths.indexOf(p) !== i);
+  problems.check(
+    duplicates.length > 0,
+    `\`protectedPaths\` must not repeat a pattern, got '${duplicates.join("', '")}' twice`,
+  );
+  const refused = props.refusedPathPatterns ?? REFUSED_PATH_PATTERNS;
+  const refusalRules = 1 + Math.ceil(refused.length / VALUES_PER_CONDITION);
+  problems.check(
+    login !== undefined && refusalRules >= PROTECTED_RULE_PRIORITY,
+    `\`refusedPathPatterns\` may hold at most ${(PROTECTED_RULE_PRIORITY - 2) * VALUES_PER_CONDITION} patterns with an \`operatorLogin\` (their rules come before the sign-in rules at priority ${PROTECTED_RULE_PRIORITY}), got ${refused.length}`,
+  );
+  const callbacks = login?.callbackHostNames;
+  const missing = callbacks ? hostNames.filter((h) => !Token.isUnresolved(h) && !callbacks.includes(h)) : [];
+  problems.check(
+    missing.length > 0,
+    `\`operatorLogin\` has no callback URL for ${missing.map((h) => `'${h}'`).join(', ')}: give it every name of the load balancer (\`hostNames\`), or sign-ins there fail`,
+  );
+}
+
+/**
+ * Path patterns in groups that fit one rule beside its host names: at most three per condition, `room` values
+ * and five wildcards per rule (ALB's quotas).
+ */
+function ruleChunks(patterns: readonly string[], room: number): string[][] {
+  const size = Math.min(VALUES_PER_CONDITION, room);
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let wildcards = 0;
+  for (const pattern of patterns) {
+    const count = (pattern.match(/[*?]/g) ?? []).length;
+    if (current.length === size || wildcards + count > WILDCARDS_PER_RULE) {
+      groups.push(current);
+      current = [];
+      wildcards = 0;
+    }
+    current.push(pattern);
+    wildcards += count;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }
 
 /** `values` in groups of at most `size`. */

@@ -11,6 +11,7 @@ import {
   DEFAULT_SENSITIVE_PATHS,
   MAX_RATE_LIMIT,
   MIN_RATE_LIMIT,
+  SIGNUP_CHALLENGE_IMMUNITY,
   WAF_REDACTED_HEADERS,
 } from '../private/defaults';
 import { Problems } from '../private/problems';
@@ -46,6 +47,33 @@ export const DEFAULT_MANAGED_RULE_GROUPS: readonly string[] = [
   'AWSManagedRulesKnownBadInputsRuleSet',
   'AWSManagedRulesSQLiRuleSet',
 ];
+
+/**
+ * The app's credential sign-in endpoint, as the AWS WAF account takeover prevention (ATP) rule group inspects it.
+ * For Cal.com: `CALCOM_LOGIN_ENDPOINT`.
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-atp-rg-using.html
+ */
+export interface LoginEndpoint {
+  /** Path the sign-in form posts the credentials to, e.g. `/api/auth/callback/credentials`. */
+  readonly path: string;
+  /** How the credentials are posted: `FORM_ENCODED` (an HTML form) or `JSON`. */
+  readonly payloadType: 'FORM_ENCODED' | 'JSON';
+  /**
+   * The user name (an e-mail address: ATP's stolen-credential database holds e-mail addresses) field: the form
+   * field's name for `FORM_ENCODED`, a JSON pointer such as `/email` for `JSON`.
+   */
+  readonly usernameField: string;
+  /** The password field, named as `usernameField` is. */
+  readonly passwordField: string;
+}
+
+/** The app's self sign-up, for the sign-up challenge. For Cal.com: `CALCOM_SIGNUP_PATHS`. */
+export interface SignupPaths {
+  /** Path prefixes of the sign-up pages a browser loads (GET, HTML), e.g. `/signup`. */
+  readonly pages: readonly string[];
+  /** Path prefixes the sign-up form posts to, e.g. `/api/auth/signup`. */
+  readonly api?: readonly string[];
+}
 
 export interface WebFirewallProps {
   /**
@@ -107,6 +135,24 @@ export interface WebFirewallProps {
    * @default - a new KMS key with rotation enabled
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Add the AWS WAF Fraud Control account takeover prevention rule group (`AWSManagedRulesATPRuleSet`) for this
+   * sign-in endpoint: it checks posted credentials against stolen-credential lists and blocks IPs and sessions
+   * that try many. Priced on top of the web ACL (a monthly subscription plus a fee per sign-in request
+   * analyzed; see docs/operator-access.md). Only requests to `path` are sent to it.
+   * @default - not added
+   */
+  readonly accountTakeoverPrevention?: LoginEndpoint;
+
+  /**
+   * Sign-up paths of an app that lets anyone sign up: a browser loading a sign-up page gets a silent WAF
+   * challenge (a JavaScript proof that it is a browser), and a post to the sign-up API must carry the token the
+   * page earned. WAF can only challenge GET requests that accept HTML, so the API is not challenged itself: a
+   * post without a valid token gets the challenge page, which a script cannot pass.
+   * @default - none: no challenge (leave out when sign-up is off in the app)
+   */
+  readonly signupPaths?: SignupPaths;
 }
 
 const CIDR =
@@ -203,6 +249,47 @@ export class WebFirewall extends Construct {
       },
     });
 
+    // Sign-up by scripts: challenge the page (GET, HTML: the only requests WAF can challenge), then demand the
+    // token it earned on the post. https://docs.aws.amazon.com/waf/latest/developerguide/waf-captcha-and-challenge-best-practices.html
+    if (props.signupPaths) {
+      const challengeConfig = {
+        immunityTimeProperty: { immunityTime: SIGNUP_CHALLENGE_IMMUNITY.toSeconds() },
+      };
+      addRule({
+        name: 'SignupPageChallenge',
+        action: { challenge: {} },
+        challengeConfig,
+        statement: {
+          andStatement: {
+            statements: [
+              anyOf(props.signupPaths.pages.map(pathStartsWith)),
+              methodIs('GET'),
+              {
+                byteMatchStatement: {
+                  fieldToMatch: { singleHeader: { Name: 'accept' } },
+                  positionalConstraint: 'CONTAINS',
+                  searchString: 'text/html',
+                  textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+                },
+              },
+            ],
+          },
+        },
+      });
+      if (props.signupPaths.api?.length) {
+        addRule({
+          name: 'SignupApiToken',
+          action: { challenge: {} },
+          challengeConfig,
+          statement: {
+            andStatement: {
+              statements: [anyOf(props.signupPaths.api.map(pathStartsWith)), methodIs('POST')],
+            },
+          },
+        });
+      }
+    }
+
     // Of the managed groups, the reputation lists come first: they are cheap and drop known-bad sources
     // before any deeper inspection.
     const managed = [...DEFAULT_MANAGED_RULE_GROUPS, ...(props.additionalManagedRuleGroups ?? [])];
@@ -211,6 +298,49 @@ export class WebFirewall extends Construct {
         name,
         overrideAction: { none: {} },
         statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      });
+    }
+
+    // Credential stuffing against the sign-in: only posts to the sign-in path reach the (per-request priced)
+    // rule group. https://docs.aws.amazon.com/waf/latest/developerguide/waf-atp-rg-using.html
+    const login = props.accountTakeoverPrevention;
+    if (login) {
+      addRule({
+        name: ATP_RULE_GROUP,
+        overrideAction: { none: {} },
+        statement: {
+          managedRuleGroupStatement: {
+            vendorName: 'AWS',
+            name: ATP_RULE_GROUP,
+            managedRuleGroupConfigs: [
+              {
+                awsManagedRulesAtpRuleSet: {
+                  loginPath: login.path,
+                  requestInspection: {
+                    payloadType: login.payloadType,
+                    usernameField: { identifier: login.usernameField },
+                    passwordField: { identifier: login.passwordField },
+                  },
+                },
+              },
+            ],
+            scopeDownStatement: {
+              andStatement: {
+                statements: [
+                  {
+                    byteMatchStatement: {
+                      fieldToMatch: { uriPath: {} },
+                      positionalConstraint: 'EXACTLY',
+                      searchString: login.path,
+                      textTransformations: [{ priority: 0, type: 'NONE' }],
+                    },
+                  },
+                  methodIs('POST'),
+                ],
+              },
+            },
+          },
+        },
       });
     }
 
@@ -282,6 +412,31 @@ export class WebFirewall extends Construct {
   }
 }
 
+/** The account takeover prevention managed rule group of AWS WAF Fraud Control. */
+export const ATP_RULE_GROUP = 'AWSManagedRulesATPRuleSet';
+
+function pathStartsWith(path: string): wafv2.CfnWebACL.StatementProperty {
+  return {
+    byteMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      positionalConstraint: 'STARTS_WITH',
+      searchString: path,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
+}
+
+function methodIs(method: string): wafv2.CfnWebACL.StatementProperty {
+  return {
+    byteMatchStatement: {
+      fieldToMatch: { method: {} },
+      positionalConstraint: 'EXACTLY',
+      searchString: method,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
+}
+
 function ipSetMatch(set: wafv2.CfnIPSet): wafv2.CfnWebACL.StatementProperty {
   return { ipSetReferenceStatement: { arn: set.attrArn } };
 }
@@ -338,5 +493,29 @@ function validate(
     `\`blockedCountries\` must hold ISO 3166-1 alpha-2 codes in upper case like 'KP', got ${badCountries.map((c) => `'${c}'`).join(', ')}`,
   );
   problems.retention('logRetention', logRetention);
+  const login = props.accountTakeoverPrevention;
+  if (login) {
+    problems.check(
+      !login.path.startsWith('/'),
+      `\`accountTakeoverPrevention.path\` must be the sign-in path, starting with '/', got '${login.path}'`,
+    );
+    for (const name of ['usernameField', 'passwordField'] as const) {
+      const value = login[name];
+      problems.check(
+        login.payloadType === 'JSON' ? !/^\/\S+$/.test(value) : !/^[^/\s]\S*$/.test(value),
+        login.payloadType === 'JSON'
+          ? `\`accountTakeoverPrevention.${name}\` must be a JSON pointer like '/email' for a JSON payload, got '${value}'`
+          : `\`accountTakeoverPrevention.${name}\` must be a form field name like 'email' for a form-encoded payload, got '${value}'`,
+      );
+    }
+  }
+  const signup = props.signupPaths;
+  if (signup) {
+    const all = [...signup.pages, ...(signup.api ?? [])];
+    problems.check(
+      signup.pages.length === 0 || all.some((p) => !p.startsWith('/')),
+      `\`signupPaths\` must name one or more sign-up pages, and every path must start with '/', got pages [${signup.pages.join(', ')}], api [${(signup.api ?? []).join(', ')}]`,
+    );
+  }
   problems.throwIfAny(scope);
 }

@@ -88,14 +88,14 @@ export const CALCOM_INTEGRATION_DOMAINS: readonly IntegrationDomain[] = [
     domain: 'api.stripe.com',
     integration: 'Stripe payments',
     purpose:
-      "Payment intents, checkout sessions, refunds and accounts: stripepayment/lib/server.ts uses the Stripe Node SDK, whose API host is this one",
+      'Payment intents, checkout sessions, refunds and accounts: stripepayment/lib/server.ts uses the Stripe Node SDK, whose API host is this one',
     enabledByDefault: true,
   },
   {
     domain: 'connect.stripe.com',
     integration: 'Stripe payments',
     purpose:
-      "OAuth token exchange when a user connects a Stripe account: stripepayment/api/callback.ts calls stripe.oauth.token, which the Stripe Node SDK sends to this host",
+      'OAuth token exchange when a user connects a Stripe account: stripepayment/api/callback.ts calls stripe.oauth.token, which the Stripe Node SDK sends to this host',
     enabledByDefault: true,
   },
   {

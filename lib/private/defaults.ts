@@ -179,3 +179,47 @@ export const CALCOM_HEALTH_CHECK_GRACE = Duration.minutes(15);
 export const DEFAULT_CONTAINER_USER = '1000:1000';
 export const DEFAULT_HEALTH_CHECK_INTERVAL = Duration.seconds(30);
 export const DEFAULT_HEALTH_CHECK_GRACE = Duration.seconds(120);
+
+// ---- Operator sign-in (checklist C2) ----
+/**
+ * Shortest password an operator may set in the user pool the stack creates: above the checklist's 12, with
+ * lower case, upper case, digits and symbols required.
+ */
+export const MIN_OPERATOR_PASSWORD_LENGTH = 14;
+/** Cognito's own ceiling for a password policy's minimum length. */
+export const MAX_OPERATOR_PASSWORD_LENGTH = 99;
+/** Earlier passwords an operator may not reuse (Cognito allows 0 to 24; needs the Essentials plan or higher). */
+export const OPERATOR_PASSWORD_HISTORY = 24;
+/** How long the temporary password of an invitation stays valid. */
+export const OPERATOR_TEMPORARY_PASSWORD_VALIDITY = Duration.days(1);
+/** How long the load balancer's sign-in session lasts before it asks the identity provider again. */
+export const DEFAULT_OPERATOR_SESSION_TIMEOUT = Duration.hours(1);
+/**
+ * The longest session ALB keeps for an authenticate action: SessionTimeout is in seconds, up to 7 days, which
+ * is also its default (604,800 seconds).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateCognitoActionConfig.html
+ */
+export const MAX_OPERATOR_SESSION_TIMEOUT = Duration.days(7);
+/**
+ * Listener rule priorities of the sign-in rules in front of operator paths: after the refusals (from 1), before
+ * the host rules that forward everything else (from `HOST_RULE_PRIORITY`).
+ */
+export const PROTECTED_RULE_PRIORITY = 10;
+
+// ---- Break-glass database task (checklist C3) ----
+/**
+ * The PostgreSQL client of the break-glass task: the official image's Alpine variant, pinned to a minor
+ * version (`psql` only; the server in the image never starts).
+ */
+export const BREAK_GLASS_IMAGE = 'postgres:17.6-alpine3.22';
+/** Name of the break-glass task's container, which `--overrides` names. */
+export const BREAK_GLASS_CONTAINER = 'psql';
+/** The `postgres` user of the official Alpine image (uid and gid 70): never root. */
+export const BREAK_GLASS_USER = '70:70';
+/**
+ * How long a WAF challenge token, solved on the sign-up page, stays good for the sign-up request that follows:
+ * long enough to fill in the form (WAF's own default is 300 seconds).
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-tokens-immunity-times.html
+ */
+export const SIGNUP_CHALLENGE_IMMUNITY = Duration.hours(1);

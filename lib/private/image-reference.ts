@@ -191,7 +191,9 @@ function domainProblems(domain: string): string[] {
 function pathProblems(path: readonly string[]): string[] {
   const repository = path.join('/');
   if (path.some((c) => c === '')) {
-    return [`the repository '${repository}' has an empty path component (a leading, trailing or doubled '/')`];
+    return [
+      `the repository '${repository}' has an empty path component (a leading, trailing or doubled '/')`,
+    ];
   }
   const bad = path.filter((c) => !PATH_COMPONENT.test(c));
   if (bad.length === 0) {

@@ -12,7 +12,14 @@ interface VerifyJson {
   protocols: Record<string, boolean>;
   certificates: Array<{ subjectAltNames: string[]; daysLeft: number; trusted: boolean; healthy: boolean }>;
   findings: Array<{ id: string; severity: string; message: string }>;
+  probes: Array<{
+    check: string;
+    outcome: string;
+    requests: Array<{ method: string; path: string; status?: number }>;
+  }>;
 }
+
+const LOAD_BALANCER_HOST = 'secure-loadb-1ab2c3d4e5f6-1234567890.eu-west-1.elb.amazonaws.com';
 
 describe('secure-scheduling verify', () => {
   let ca: TestCa;
@@ -24,6 +31,12 @@ describe('secure-scheduling verify', () => {
   let expired: TestEndpoint;
   let legacyOnly: TestEndpoint;
   let shortHsts: TestEndpoint;
+  /** The edge as the stack deploys it, with a sign-in on its operator paths. */
+  let guarded: TestEndpoint;
+  /** An edge that gets every probe wrong (the findings name different headers, hosts and paths). */
+  let exposed: TestEndpoint;
+  /** Only the optional headers missing: warnings. */
+  let embeddable: TestEndpoint;
 
   beforeAll(async () => {
     ca = new TestCa();
@@ -35,7 +48,19 @@ describe('secure-scheduling verify', () => {
       new Date(Date.now() - 90 * day),
       new Date(Date.now() - 3.5 * day),
     );
-    [good, legacy, wrongName, expiring, noHsts, expired, legacyOnly, shortHsts] = await Promise.all([
+    [
+      good,
+      legacy,
+      wrongName,
+      expiring,
+      noHsts,
+      expired,
+      legacyOnly,
+      shortHsts,
+      guarded,
+      exposed,
+      embeddable,
+    ] = await Promise.all([
       startEndpoint({ pair: localhost }),
       startEndpoint({ pair: localhost, minVersion: 'TLSv1' }),
       startEndpoint({ pair: ca.issue('wrong-name', ['other.example.com'], 200) }),
@@ -44,12 +69,46 @@ describe('secure-scheduling verify', () => {
       startEndpoint({ pair: lapsed }),
       startEndpoint({ pair: localhost, minVersion: 'TLSv1', maxVersion: 'TLSv1.1' }),
       startEndpoint({ pair: localhost, hsts: 'max-age=300' }),
+      startEndpoint({
+        pair: localhost,
+        routes: {
+          '/settings/admin': {
+            status: 302,
+            headers: { location: 'https://auth.example.test/oauth2/authorize' },
+          },
+          '/auth/setup': { status: 403 },
+        },
+      }),
+      startEndpoint({
+        pair: localhost,
+        headers: { 'x-content-type-options': null, 'content-security-policy': null, server: 'Apache/2.4.58' },
+        otherHosts: 'served',
+        echoesTrace: true,
+        routes: {
+          '/.git/HEAD': { status: 200, body: 'ref: refs/heads/main\n' },
+          '/settings/admin': { status: 200, body: 'admin' },
+        },
+      }),
+      // Booking pages embedded by other sites: no X-Frame-Options and no CSP, as the stack's default.
+      startEndpoint({ pair: localhost, headers: { 'content-security-policy': null } }),
     ]);
   });
 
   afterAll(async () => {
     await Promise.all(
-      [good, legacy, wrongName, expiring, noHsts, expired, legacyOnly, shortHsts].map((e) => e?.close()),
+      [
+        good,
+        legacy,
+        wrongName,
+        expiring,
+        noHsts,
+        expired,
+        legacyOnly,
+        shortHsts,
+        guarded,
+        exposed,
+        embeddable,
+      ].map((e) => e?.close()),
     );
     ca?.remove();
   });
@@ -194,6 +253,103 @@ describe('secure-scheduling verify', () => {
     });
   });
 
+  describe('the probe of the edge', () => {
+    const probeOptions = [
+      '--load-balancer-host',
+      LOAD_BALANCER_HOST,
+      '--protected-path',
+      '/settings/admin',
+      '--protected-path',
+      '/auth/setup',
+    ];
+
+    test('an edge that answers as the stack does passes every check: exit 0, the checks in the JSON', async () => {
+      const { status, result } = await verify(guarded, ...probeOptions);
+      expect(result.findings).toEqual([]);
+      expect(status).toBe(0);
+      expect(result.probes.map((p) => [p.check, p.outcome])).toEqual([
+        ['security-headers', 'passed'],
+        ['unknown-host', 'passed'],
+        ['load-balancer-host', 'passed'],
+        ['methods', 'passed'],
+        ['sensitive-paths', 'passed'],
+        ['protected-paths', 'passed'],
+      ]);
+      expect(result.probes[5].requests).toEqual([
+        expect.objectContaining({ method: 'GET', path: '/settings/admin', status: 302 }),
+        expect.objectContaining({ method: 'GET', path: '/auth/setup', status: 403 }),
+      ]);
+    });
+
+    test('an edge that gets them wrong: every finding in the JSON with its severity, exit 1', async () => {
+      const { status, result } = await verify(exposed, ...probeOptions);
+      expect(status).toBe(1);
+      expect(result.ok).toBe(false);
+      expect(result.findings.map((f) => [f.id, f.severity])).toEqual([
+        ['NOSNIFF_MISSING', 'error'],
+        ['FRAME_PROTECTION_MISSING', 'warning'],
+        ['CSP_MISSING', 'warning'],
+        ['SERVER_HEADER_DISCLOSED', 'warning'],
+        ['UNKNOWN_HOST_SERVED', 'error'],
+        ['RAW_HOSTNAME_SERVED', 'error'],
+        ['TRACE_ENABLED', 'error'],
+        ['TRACE_ENABLED', 'error'],
+        ['SENSITIVE_PATH_SERVED', 'error'],
+        ['PROTECTED_PATH_OPEN', 'error'],
+        ['PROTECTED_PATH_OPEN', 'error'],
+      ]);
+      const message = (id: string) => result.findings.find((f) => f.id === id)?.message;
+      expect(message('SERVER_HEADER_DISCLOSED')).toContain("Server 'Apache/2.4.58'");
+      expect(message('RAW_HOSTNAME_SERVED')).toContain(`Host '${LOAD_BALANCER_HOST}:`);
+      expect(message('SENSITIVE_PATH_SERVED')).toMatch(/\/\.git\/HEAD is served \(200\)/);
+      expect(result.findings.filter((f) => f.id === 'PROTECTED_PATH_OPEN').map((f) => f.message)).toEqual([
+        expect.stringMatching(/\/settings\/admin is open: it was answered 200, not a sign-in/),
+        expect.stringMatching(/\/auth\/setup was answered 404, not a sign-in/),
+      ]);
+      expect(result.probes.filter((p) => p.outcome === 'failed').map((p) => p.check)).toEqual([
+        'security-headers',
+        'unknown-host',
+        'load-balancer-host',
+        'methods',
+        'sensitive-paths',
+        'protected-paths',
+      ]);
+    });
+
+    test('prints one line per finding and the outcome of each check without --json', async () => {
+      const run = await runCommand([
+        'verify',
+        exposed.url,
+        '--ca',
+        ca.caFile,
+        '--http-port',
+        String(exposed.httpPort),
+        '--protected-path',
+        '/settings/admin',
+      ]);
+      expect(run.status).toBe(1);
+      const lines = run.stdout.split('\n');
+      expect(lines).toContain(
+        'edge checks: security-headers failed, unknown-host failed, methods failed, sensitive-paths failed, protected-paths failed',
+      );
+      expect(lines.filter((l) => /^(error {2}|warning) [A-Z_]+: /.test(l))).toHaveLength(9);
+      expect(lines.find((l) => l.startsWith('warning CSP_MISSING: '))).toBeDefined();
+      expect(lines.find((l) => l.startsWith('error   TRACE_ENABLED: TRACK '))).toBeDefined();
+      // Errors are counted; the three warnings are printed and do not count.
+      expect(run.stdout).toContain(`secure-scheduling: ${exposed.url}: 6 findings`);
+    });
+
+    test('missing frame protection and CSP, as on an embeddable booking page, are warnings only: exit 0', async () => {
+      const { status, result } = await verify(embeddable);
+      expect(status).toBe(0);
+      expect(result.ok).toBe(true);
+      expect(result.findings.map((f) => [f.id, f.severity])).toEqual([
+        ['FRAME_PROTECTION_MISSING', 'warning'],
+        ['CSP_MISSING', 'warning'],
+      ]);
+    });
+  });
+
   describe('when the endpoint cannot be asked', () => {
     test('a port nothing listens on exits 3', async () => {
       const port = await freePort();
@@ -224,6 +380,19 @@ describe('secure-scheduling verify', () => {
         ['https://localhost/', '--min-days=-1'],
         '--min-days must be a whole number of days between 0 and 9999',
       ],
+      [
+        ['https://localhost/', '--load-balancer-host', `https://${LOAD_BALANCER_HOST}/`],
+        `--load-balancer-host must be a host name like my-alb-1234567890.eu-west-1.elb.amazonaws.com (the stack's LoadBalancerDnsName output), not a URL, got 'https://${LOAD_BALANCER_HOST}/'`,
+      ],
+      [
+        ['https://schedule.example.com/', '--load-balancer-host', 'Schedule.example.com'],
+        "--load-balancer-host must be the load balancer's own name, not the app's domain, got 'Schedule.example.com'",
+      ],
+      [
+        ['https://localhost/', '--protected-path', '/settings/admin', '--protected-path', 'auth/setup'],
+        "--protected-path must be a path starting with one '/', like /settings/admin, got 'auth/setup'",
+      ],
+      [['https://localhost/', '--protected-path'], "Option '--protected-path <value>' argument missing"],
     ])('%j', async (args, message) => {
       const run = await runCommand(['verify', ...args]);
       expect(run.status).toBe(2);

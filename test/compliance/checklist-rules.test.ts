@@ -6,12 +6,14 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -19,6 +21,8 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { IConstruct } from 'constructs';
 import { NagMessageLevel, NagPack } from 'cdk-nag';
 import { CHECKLIST_RULES, ChecklistRule, SchedulingChecklistChecks } from '../../lib';
+import { MIN_PASSWORD_LENGTH } from '../../lib/compliance/checklist/thresholds';
+import { OperatorLogin } from '../../lib/ingress/operator-login';
 import { defaultStack } from '../support/app';
 import { CIS_BENCHMARK_PATTERNS } from '../support/cis-patterns';
 
@@ -120,7 +124,7 @@ const denyInsecure = {
 const postgresParameters = (stack: IConstruct, parameters: Record<string, unknown>, family = 'postgres16') =>
   new rds.CfnDBParameterGroup(stack, 'Parameters', { description: 'x', family, parameters });
 const strongPasswords = {
-  minimumLength: 12,
+  minimumLength: 14,
   requireLowercase: true,
   requireUppercase: true,
   requireNumbers: true,
@@ -367,7 +371,140 @@ type Fixture = [name: string, build: (stack: Stack) => void, findings: string[]]
  * Fixtures per rule. Every name starts with its kind: `compliant:`, `non-compliant:`, `not applicable:` (a
  * resource the rule does not judge), or `token:` (a value CloudFormation knows only at deploy time).
  */
+const dnsRuleGroup = (stack: IConstruct, lastAction: string, associate = true) => {
+  const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+  const allowed = new route53resolver.CfnFirewallDomainList(stack, 'Allowed', {
+    domains: ['api.example.com'],
+  });
+  const every = new route53resolver.CfnFirewallDomainList(stack, 'Every', { domains: ['*'] });
+  const group = new route53resolver.CfnFirewallRuleGroup(stack, 'Group', {
+    firewallRules: [
+      { priority: 100, action: 'ALLOW', firewallDomainListId: allowed.attrId },
+      {
+        priority: 1000,
+        action: lastAction,
+        firewallDomainListId: every.attrId,
+        ...(lastAction === 'BLOCK' ? { blockResponse: 'NXDOMAIN' } : {}),
+      },
+    ],
+  });
+  if (associate) {
+    new route53resolver.CfnFirewallRuleGroupAssociation(stack, 'Association', {
+      firewallRuleGroupId: group.attrId,
+      vpcId: vpc.ref,
+      priority: 1000,
+    });
+  }
+};
+
+const signInRule = (stack: IConstruct, on: elbv2.CfnListener, firstType: string, priority = 10) =>
+  new elbv2.CfnListenerRule(stack, `SignIn${priority}`, {
+    listenerArn: on.ref,
+    priority,
+    conditions: [{ field: 'path-pattern', pathPatternConfig: { values: ['/settings/admin*'] } }],
+    actions: [
+      {
+        type: firstType,
+        order: 1,
+        authenticateOidcConfig: {
+          issuer: 'https://idp.example.com',
+          authorizationEndpoint: 'https://idp.example.com/authorize',
+          tokenEndpoint: 'https://idp.example.com/token',
+          userInfoEndpoint: 'https://idp.example.com/userinfo',
+          clientId: 'alb',
+          onUnauthenticatedRequest: 'authenticate',
+        },
+      },
+      { type: 'forward', order: 2, targetGroupArn: 'arn' },
+    ],
+  });
+
 const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
+  [
+    'C2-OperatorPathsAuthenticate',
+    [
+      [
+        'compliant: operator paths sign in before they forward',
+        (s) =>
+          signInRule(s, listener(s, { protocol: 'HTTPS', defaultActions: forward }), 'authenticate-oidc'),
+        [],
+      ],
+      [
+        'non-compliant: the app is forwarded with no sign-in anywhere',
+        (s) => listener(s, { protocol: 'HTTPS', defaultActions: forward }),
+        ['Test-C2-OperatorPathsAuthenticate[no-sign-in]'],
+      ],
+      [
+        'not applicable: an HTTP listener',
+        (s) => listener(s, { protocol: 'HTTP', defaultActions: redirect }),
+        [],
+      ],
+      [
+        'token: an action type known only at deploy is reported',
+        (s) => signInRule(s, listener(s, { protocol: 'HTTPS', defaultActions: notFound }), deployTime),
+        ['Test-C2-OperatorPathsAuthenticate[no-sign-in]'],
+      ],
+    ],
+  ],
+  [
+    'C8-DnsFirewallBlocks',
+    [
+      ['compliant: the last rule blocks every domain', (s) => dnsRuleGroup(s, 'BLOCK'), []],
+      [
+        'non-compliant: the last rule only alerts (rollout)',
+        (s) => dnsRuleGroup(s, 'ALERT'),
+        ['Test-C8-DnsFirewallBlocks'],
+      ],
+      [
+        'non-compliant: no firewall on the VPC',
+        (s) => dnsRuleGroup(s, 'BLOCK', false),
+        ['Test-C8-DnsFirewallBlocks'],
+      ],
+      [
+        'not applicable: a security group',
+        (s) => new ec2.CfnSecurityGroup(s, 'Sg', { groupDescription: 'x' }),
+        [],
+      ],
+      [
+        'token: an action known only at deploy is reported',
+        (s) => dnsRuleGroup(s, deployTime),
+        ['Test-C8-DnsFirewallBlocks'],
+      ],
+    ],
+  ],
+  [
+    'C4-ImageScanned',
+    [
+      [
+        'compliant: scan on push and immutable tags',
+        (s) =>
+          new ecr.CfnRepository(s, 'Repo', {
+            imageScanningConfiguration: { scanOnPush: true },
+            imageTagMutability: 'IMMUTABLE',
+          }),
+        [],
+      ],
+      [
+        'non-compliant: mutable tags',
+        (s) =>
+          new ecr.CfnRepository(s, 'Repo', {
+            imageScanningConfiguration: { scanOnPush: true },
+            imageTagMutability: 'MUTABLE',
+          }),
+        ['Test-C4-ImageScanned[ImmutableTags]'],
+      ],
+      ['not applicable: a log group', (s) => new logs.CfnLogGroup(s, 'Logs'), []],
+      [
+        'token: a scan setting known only at deploy is reported',
+        (s) =>
+          new ecr.CfnRepository(s, 'Repo', {
+            imageScanningConfiguration: { scanOnPush: deployTime as unknown as boolean },
+            imageTagMutability: 'IMMUTABLE',
+          }),
+        ['Test-C4-ImageScanned[ScanOnPush]'],
+      ],
+    ],
+  ],
   [
     'C1-ListenerTlsPolicy',
     [
@@ -911,17 +1048,40 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
   [
     'C2-UserPoolMfa',
     [
-      ['compliant: required', (s) => new cognito.CfnUserPool(s, 'Pool', { mfaConfiguration: 'ON' }), []],
+      [
+        'compliant: required, with an authenticator app',
+        (s) =>
+          new cognito.CfnUserPool(s, 'Pool', { mfaConfiguration: 'ON', enabledMfas: ['SOFTWARE_TOKEN_MFA'] }),
+        [],
+      ],
+      [
+        'compliant: the operator pool of OperatorLogin',
+        (s) => new OperatorLogin(s, 'Operators', { hostNames: ['schedule.example.com'] }),
+        [],
+      ],
+      [
+        'non-compliant: required, but SMS codes only',
+        (s) => new cognito.CfnUserPool(s, 'Pool', { mfaConfiguration: 'ON', enabledMfas: ['SMS_MFA'] }),
+        ['Test-C2-UserPoolMfa'],
+      ],
       [
         'non-compliant: optional',
-        (s) => new cognito.CfnUserPool(s, 'Pool', { mfaConfiguration: 'OPTIONAL' }),
+        (s) =>
+          new cognito.CfnUserPool(s, 'Pool', {
+            mfaConfiguration: 'OPTIONAL',
+            enabledMfas: ['SOFTWARE_TOKEN_MFA'],
+          }),
         ['Test-C2-UserPoolMfa'],
       ],
       ['non-compliant: not set', (s) => new cognito.CfnUserPool(s, 'Pool', {}), ['Test-C2-UserPoolMfa']],
       ['not applicable: a log group', (s) => new logs.CfnLogGroup(s, 'Logs', { retentionInDays: 30 }), []],
       [
         'token: a setting known only at deploy is reported',
-        (s) => new cognito.CfnUserPool(s, 'Pool', { mfaConfiguration: deployTime }),
+        (s) =>
+          new cognito.CfnUserPool(s, 'Pool', {
+            mfaConfiguration: deployTime,
+            enabledMfas: ['SOFTWARE_TOKEN_MFA'],
+          }),
         ['Test-C2-UserPoolMfa'],
       ],
     ],
@@ -930,9 +1090,22 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
     'C2-UserPoolPasswordPolicy',
     [
       [
-        'compliant: 12 characters, four classes',
+        'compliant: 14 characters, four classes',
         (s) => new cognito.CfnUserPool(s, 'Pool', { policies: { passwordPolicy: strongPasswords } }),
         [],
+      ],
+      [
+        'compliant: the operator pool of OperatorLogin',
+        (s) => new OperatorLogin(s, 'Operators', { hostNames: ['schedule.example.com'] }),
+        [],
+      ],
+      [
+        'non-compliant: one character short of the threshold',
+        (s) =>
+          new cognito.CfnUserPool(s, 'Pool', {
+            policies: { passwordPolicy: { ...strongPasswords, minimumLength: MIN_PASSWORD_LENGTH - 1 } },
+          }),
+        ['Test-C2-UserPoolPasswordPolicy[length]'],
       ],
       [
         'non-compliant: each shortfall is a finding',
@@ -1788,6 +1961,7 @@ describe('SchedulingChecklistChecks', () => {
       ['C1-PostgresForceTls', NagMessageLevel.ERROR, 'C1', []],
       ['C2-UserPoolMfa', NagMessageLevel.ERROR, 'C2', []],
       ['C2-UserPoolPasswordPolicy', NagMessageLevel.ERROR, 'C2', []],
+      ['C2-OperatorPathsAuthenticate', NagMessageLevel.ERROR, 'C2', []],
       ['C2-NoLiteralSecrets', NagMessageLevel.ERROR, 'C2', ['ECS.8']],
       ['C3-DatabaseNotPublic', NagMessageLevel.ERROR, 'C3', ['RDS.2']],
       ['C3-DatabaseIngressFromSecurityGroups', NagMessageLevel.ERROR, 'C3', []],
@@ -1796,6 +1970,7 @@ describe('SchedulingChecklistChecks', () => {
       ['C4-ImagePinned', NagMessageLevel.ERROR, 'C4', []],
       ['C4-FargateLatestPlatform', NagMessageLevel.WARN, 'C4', ['ECS.10']],
       ['C4-DatabaseMinorVersionUpgrades', NagMessageLevel.ERROR, 'C4', ['RDS.13', 'RDS.35']],
+      ['C4-ImageScanned', NagMessageLevel.ERROR, 'C4', ['ECR.1', 'ECR.2']],
       ['C5-NoPublicIpOnTasks', NagMessageLevel.ERROR, 'C5', ['ECS.2']],
       ['C5-CustomerManagedKeys', NagMessageLevel.ERROR, 'C5', ['RDS.3', 'RDS.27']],
       ['C5-KeyRotation', NagMessageLevel.ERROR, 'C5', ['KMS.4']],
@@ -1808,6 +1983,7 @@ describe('SchedulingChecklistChecks', () => {
       ['C7-AuditLogRetentionFloor', NagMessageLevel.ERROR, 'C7', ['CloudWatch.16']],
       ['C7-LogBucketExpiry', NagMessageLevel.ERROR, 'C7', ['S3.13']],
       ['C8-EgressNamedPorts', NagMessageLevel.ERROR, 'C8', []],
+      ['C8-DnsFirewallBlocks', NagMessageLevel.ERROR, 'C8', []],
       ['C9-LoadBalancerWebAcl', NagMessageLevel.ERROR, 'C9', ['ELB.16']],
       ['C9-ListenerAnswersOwnNames', NagMessageLevel.ERROR, 'C9', []],
       [
@@ -1859,11 +2035,15 @@ describe('SchedulingChecklistChecks', () => {
     expect(report.violations.map((v) => v.ruleName)).toEqual([]);
   });
 
-  test('a database tier written with the L2 constructs the secure way passes every rule but the VPC flow log', () => {
+  test('a database tier written with the L2 constructs the secure way passes every rule but its VPC flow log and DNS firewall', () => {
     const stack = new Stack(undefined, 'Database');
     secureDatabase(stack);
     const report = new SchedulingChecklistChecks().validateScope(stack);
-    expect(report.violations.map((v) => v.ruleName)).toEqual(['SchedulingChecklist-C10-VpcFlowLogs']);
+    // A VPC of its own, with neither flow logs nor a DNS firewall.
+    expect(report.violations.map((v) => v.ruleName).sort()).toEqual([
+      'SchedulingChecklist-C10-VpcFlowLogs',
+      'SchedulingChecklist-C8-DnsFirewallBlocks',
+    ]);
   });
 
   test('every rule has compliant, non-compliant, not-applicable and token-valued fixtures, and no other', () => {

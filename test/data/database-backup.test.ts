@@ -13,6 +13,8 @@ import {
   DatabaseBackup,
   DatabaseBackupProps,
   DatabaseEvents,
+  LogEncryptionKey,
+  OutboundDnsFirewall,
   recordedAcknowledgements,
   SchedulingChecklistChecks,
   SchedulingDatabase,
@@ -31,6 +33,12 @@ function build(props: Partial<DatabaseBackupProps> = {}): { stack: Stack; backup
     rotationSubnets: network.appSubnets,
   });
   const alerts = new AlertTopic(stack, 'Alerts');
+  // The network as the stack builds it: outbound DNS is an allow-list (checklist C8).
+  new OutboundDnsFirewall(stack, 'DnsFirewall', {
+    vpc: network.vpc,
+    encryptionKey: new LogEncryptionKey(stack, 'LogKey').key,
+    alerts,
+  });
   const backup = new DatabaseBackup(stack, 'Backup', {
     instance: database.instance,
     alertTopic: alerts.topic,

@@ -14,6 +14,9 @@ describe('SecureSchedulingStack', () => {
   let appGroup: string;
   let rotationGroup: string;
   let secretAttachment: string;
+  /** The app's own role's secret (the app never reads the admin secret). */
+  let appSecretAttachment: string;
+  let provisioningGroup: string;
 
   beforeAll(() => {
     stack = defaultStack();
@@ -28,7 +31,10 @@ describe('SecureSchedulingStack', () => {
       }),
     )[0];
     rotationGroup = resolve(stack.database.rotationSecurityGroup.node.defaultChild);
-    secretAttachment = Object.keys(template.findResources('AWS::SecretsManager::SecretTargetAttachment'))[0];
+    const attachments = Object.keys(template.findResources('AWS::SecretsManager::SecretTargetAttachment'));
+    secretAttachment = attachments.find((id) => id.startsWith('DatabaseSecretAttachment'))!;
+    appSecretAttachment = attachments.find((id) => id.startsWith('DatabaseAppRoleSecretAttachment'))!;
+    provisioningGroup = resolve(stack.appRole.securityGroup.node.defaultChild);
   });
 
   describe('database tier', () => {
@@ -43,8 +49,10 @@ describe('SecureSchedulingStack', () => {
 
       test('user name and password come from the rotated secret when each task starts, never from the template', () => {
         const secrets = Object.fromEntries(container.Secrets.map((s: any) => [s.Name, s.ValueFrom]));
-        expect(secrets.PGUSER).toEqual({ 'Fn::Join': ['', [{ Ref: secretAttachment }, ':username::']] });
-        expect(secrets.PGPASSWORD).toEqual({ 'Fn::Join': ['', [{ Ref: secretAttachment }, ':password::']] });
+        expect(secrets.PGUSER).toEqual({ 'Fn::Join': ['', [{ Ref: appSecretAttachment }, ':username::']] });
+        expect(secrets.PGPASSWORD).toEqual({
+          'Fn::Join': ['', [{ Ref: appSecretAttachment }, ':password::']],
+        });
         const env = container.Environment.map((e: any) => e.Name);
         expect(env).not.toContain('PGPASSWORD');
         expect(env).not.toContain('DATABASE_URL');
@@ -81,7 +89,7 @@ describe('SecureSchedulingStack', () => {
           expect.objectContaining({
             Effect: 'Allow',
             Action: expect.arrayContaining(['secretsmanager:GetSecretValue']),
-            Resource: expect.arrayContaining([{ Ref: secretAttachment }]),
+            Resource: expect.arrayContaining([{ Ref: appSecretAttachment }]),
           }),
         );
         template.hasResourceProperties('AWS::KMS::Key', {
@@ -109,7 +117,7 @@ describe('SecureSchedulingStack', () => {
             detail: {
               eventSource: ['secretsmanager.amazonaws.com'],
               eventName: ['RotationSucceeded'],
-              additionalEventData: { SecretId: [{ Ref: secretAttachment }] },
+              additionalEventData: { SecretId: [{ Ref: appSecretAttachment }] },
             },
           },
           Targets: [Match.objectLike({ Arn: { Ref: machine } })],
@@ -206,17 +214,18 @@ describe('SecureSchedulingStack', () => {
     });
 
     describe('network paths (checklist C3)', () => {
-      test('the database accepts connections only from the app and the rotation function, on its port', () => {
+      test('the database accepts connections only from the app, the rotation functions and the role provisioning, on its port', () => {
         const ingress = Object.values(
           template.findResources('AWS::EC2::SecurityGroupIngress', {
             Properties: { GroupId: { 'Fn::GetAtt': [dbGroup, 'GroupId'] } },
           }),
         ).map((r) => [r.Properties.SourceSecurityGroupId, r.Properties.FromPort, r.Properties.ToPort]);
-        expect(ingress).toHaveLength(2);
+        expect(ingress).toHaveLength(3);
         expect(ingress).toEqual(
           expect.arrayContaining([
             [{ 'Fn::GetAtt': [appGroup, 'GroupId'] }, 5438, 5438],
             [{ 'Fn::GetAtt': [rotationGroup, 'GroupId'] }, 5438, 5438],
+            [{ 'Fn::GetAtt': [provisioningGroup, 'GroupId'] }, 5438, 5438],
           ]),
         );
         const inline =

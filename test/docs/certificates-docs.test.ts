@@ -38,13 +38,23 @@ function tableUnder(heading: string): string[][] {
     );
 }
 
+/** Values of the shell variables the examples use, as a pipeline would have them. */
+const SHELL_VARIABLES: Record<string, string> = {
+  '"$LB"': 'secure-loadb-1ab2c3d4e5f6-1234567890.eu-west-1.elb.amazonaws.com',
+};
+
 /** The arguments after `cert-check` or `verify` in each command line of the shell examples. */
 function commandLines(command: 'cert-check' | 'verify'): string[][] {
   return codeBlocks('sh', 'yaml')
     .flatMap((block) => block.split('\n'))
     .map((line) => new RegExp(`secure-scheduling ${command} (.*?)(?:\\s*(?:>|\\|\\|).*)?$`).exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => m[1].split(/\s+/).filter((a) => a !== ''));
+    .map((m) =>
+      m[1]
+        .split(/\s+/)
+        .filter((a) => a !== '')
+        .map((a) => SHELL_VARIABLES[a] ?? a),
+    );
 }
 
 describe('docs/certificates.md', () => {

@@ -285,6 +285,16 @@ describe('TlsLoadBalancer', () => {
       });
     });
 
+    test('without an operator login it has no outbound rule to the internet (no identity provider to reach)', () => {
+      const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup')).filter((g) =>
+        String(g.Properties.GroupDescription).startsWith('Load balancer'),
+      );
+      expect(groups).toHaveLength(1);
+      expect(JSON.stringify(groups[0].Properties.SecurityGroupEgress)).not.toContain('0.0.0.0/0');
+      expect(lb.operatorLogin).toBeUndefined();
+      expect(lb.protectedPaths).toEqual([]);
+    });
+
     test('an alias record points the domain at it', () => {
       template.hasResourceProperties('AWS::Route53::RecordSet', {
         Name: 'schedule.example.com.',

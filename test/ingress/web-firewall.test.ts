@@ -6,6 +6,8 @@ import {
   WebFirewall,
   WebFirewallProps,
 } from '../../lib';
+import { CALCOM_LOGIN_ENDPOINT, CALCOM_SIGNUP_PATHS } from '../../lib/ingress/calcom-operator-paths';
+import { ATP_RULE_GROUP } from '../../lib/ingress/web-firewall';
 import { testStack } from '../support/app';
 
 const ALB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/lb/0123456789abcdef';
@@ -234,6 +236,98 @@ describe('WebFirewall', () => {
       expect(build({ logRetention: logs.RetentionDays.INFINITE })).toThrow(
         /`logRetention` must be at most 400 days.*INFINITE/,
       );
+    });
+  });
+
+  describe('sign-in and sign-up at the edge (checklist C2)', () => {
+    type ByteMatch = { ByteMatchStatement: { SearchString: string } };
+    let edge: Rule[];
+
+    beforeAll(() => {
+      edge = rulesOf(
+        synth({ accountTakeoverPrevention: CALCOM_LOGIN_ENDPOINT, signupPaths: CALCOM_SIGNUP_PATHS }),
+      );
+    });
+
+    test('by default neither the ATP rule group nor a challenge is added', () => {
+      expect(rules.map((r) => r.Name)).not.toContain(ATP_RULE_GROUP);
+      expect(JSON.stringify(rules)).not.toContain('Challenge');
+    });
+
+    test("ATP inspects Cal.com's credential post: form-encoded email and password, only that path and method", () => {
+      const atp = edge.find((r) => r.Name === ATP_RULE_GROUP)!;
+      expect(atp.OverrideAction).toEqual({ None: {} });
+      expect(atp.Statement.ManagedRuleGroupStatement).toMatchObject({
+        VendorName: 'AWS',
+        Name: 'AWSManagedRulesATPRuleSet',
+        ManagedRuleGroupConfigs: [
+          {
+            AWSManagedRulesATPRuleSet: {
+              LoginPath: '/api/auth/callback/credentials',
+              RequestInspection: {
+                PayloadType: 'FORM_ENCODED',
+                UsernameField: { Identifier: 'email' },
+                PasswordField: { Identifier: 'password' },
+              },
+            },
+          },
+        ],
+      });
+      const scope = atp.Statement.ManagedRuleGroupStatement.ScopeDownStatement.AndStatement.Statements;
+      expect(scope.map((st: ByteMatch) => st.ByteMatchStatement.SearchString)).toEqual([
+        '/api/auth/callback/credentials',
+        'POST',
+      ]);
+    });
+
+    test('the sign-up page gets a challenge for HTML GETs only, the sign-up API a token check for POSTs', () => {
+      const page = edge.find((r) => r.Name === 'SignupPageChallenge')!;
+      const api = edge.find((r) => r.Name === 'SignupApiToken')!;
+      for (const rule of [page, api]) {
+        expect(rule.Action).toEqual({ Challenge: {} });
+        expect((rule as unknown as Record<string, unknown>).ChallengeConfig).toEqual({
+          ImmunityTimeProperty: { ImmunityTime: 3600 },
+        });
+      }
+      const matched = (rule: Rule) =>
+        JSON.stringify(rule.Statement.AndStatement.Statements.map((st: ByteMatch) => st.ByteMatchStatement));
+      expect(matched(page)).toContain('"SearchString":"/signup"');
+      expect(matched(page)).toContain('"SearchString":"GET"');
+      expect(matched(page)).toContain('"SearchString":"text/html"');
+      expect(matched(api)).toContain('"SearchString":"/api/auth/signup"');
+      expect(matched(api)).toContain('"SearchString":"POST"');
+    });
+
+    test('rate limits still count every request first; the challenges come before the managed groups', () => {
+      const names = edge.map((r) => r.Name);
+      expect(names.indexOf('RateLimitPerIp')).toBeLessThan(names.indexOf('SignupPageChallenge'));
+      expect(names.indexOf('SignupApiToken')).toBeLessThan(names.indexOf(DEFAULT_MANAGED_RULE_GROUPS[0]));
+      expect(edge.map((r) => r.Priority)).toEqual(edge.map((_, i) => i));
+    });
+
+    test.each<[string, Partial<WebFirewallProps>, RegExp]>([
+      [
+        'a login path without a slash',
+        { accountTakeoverPrevention: { ...CALCOM_LOGIN_ENDPOINT, path: 'api/auth/callback/credentials' } },
+        /`accountTakeoverPrevention.path` must be the sign-in path, starting with '\/', got 'api\/auth\/callback\/credentials'/,
+      ],
+      [
+        'a form field for a JSON payload',
+        { accountTakeoverPrevention: { ...CALCOM_LOGIN_ENDPOINT, payloadType: 'JSON' } },
+        /`accountTakeoverPrevention.usernameField` must be a JSON pointer like '\/email' for a JSON payload, got 'email'/,
+      ],
+      [
+        'a JSON pointer for a form payload',
+        { accountTakeoverPrevention: { ...CALCOM_LOGIN_ENDPOINT, passwordField: '/password' } },
+        /`accountTakeoverPrevention.passwordField` must be a form field name like 'email'.*got '\/password'/,
+      ],
+      [
+        'sign-up paths without a page',
+        { signupPaths: { pages: [], api: ['/api/auth/signup'] } },
+        /`signupPaths` must name one or more sign-up pages/,
+      ],
+    ])('throws on %s', (_name, props, message) => {
+      expect(() => new WebFirewall(testStack(), 'Firewall', props)).toThrow(message);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { SchedulingNetwork } from '../../lib';
+import { AlertTopic, LogEncryptionKey, OutboundDnsFirewall, SchedulingNetwork } from '../../lib';
 import { testStack } from '../support/app';
 import { openFindings, PACKS } from '../support/packs';
 
@@ -100,7 +100,13 @@ describe('SchedulingNetwork', () => {
 
     test('interface endpoints on request, HTTPS from the VPC range only, and still compliant', () => {
       const stack = testStack();
-      new SchedulingNetwork(stack, 'Network', { interfaceEndpoints: true, natGateways: 0 });
+      const network = new SchedulingNetwork(stack, 'Network', { interfaceEndpoints: true, natGateways: 0 });
+      // Outbound DNS an allow-list, as the stack adds it (checklist C8).
+      new OutboundDnsFirewall(stack, 'DnsFirewall', {
+        vpc: network.vpc,
+        encryptionKey: new LogEncryptionKey(stack, 'LogKey').key,
+        alerts: new AlertTopic(stack, 'Alerts'),
+      });
       const t = Template.fromStack(stack);
       t.resourcePropertiesCountIs(
         'AWS::EC2::VPCEndpoint',

@@ -21,7 +21,14 @@ export type RouteOutcome =
   | { readonly kind: 'forward'; readonly targetGroup: string; readonly rule: string }
   | { readonly kind: 'fixed-response'; readonly status: number; readonly rule: string }
   | { readonly kind: 'redirect'; readonly rule: string }
-  | { readonly kind: 'authenticate'; readonly rule: string };
+  | {
+      readonly kind: 'authenticate';
+      /** The target group the request is forwarded to once the user is signed in. */
+      readonly next: string;
+      /** What ALB does without a session: `authenticate` (redirect to the IdP), `deny` (401) or `allow`. */
+      readonly onUnauthenticatedRequest: string;
+      readonly rule: string;
+    };
 
 interface Action {
   Type: string;
@@ -29,6 +36,8 @@ interface Action {
   TargetGroupArn?: { Ref?: string };
   ForwardConfig?: { TargetGroups?: Array<{ TargetGroupArn?: { Ref?: string } }> };
   FixedResponseConfig?: { StatusCode: string };
+  AuthenticateCognitoConfig?: { OnUnauthenticatedRequest?: string };
+  AuthenticateOidcConfig?: { OnUnauthenticatedRequest?: string };
 }
 
 interface Condition {
@@ -64,20 +73,40 @@ function conditionMatches(condition: Condition, request: Required<RoutedRequest>
   }
 }
 
+function targetGroupOf(action: Action): string {
+  return String(action.TargetGroupArn?.Ref ?? action.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn?.Ref);
+}
+
+/**
+ * Actions run in `Order`; an authenticate action must be followed by the action it leads to, which for a
+ * sign-in in front of the app is a forward.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+ */
 function outcome(actions: Action[], rule: string): RouteOutcome {
-  const first = [...actions].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0))[0];
+  const ordered = [...actions].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0));
+  const first = ordered[0];
   switch (first.Type) {
-    case 'forward': {
-      const ref = first.TargetGroupArn?.Ref ?? first.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn?.Ref;
-      return { kind: 'forward', targetGroup: String(ref), rule };
-    }
+    case 'forward':
+      return { kind: 'forward', targetGroup: targetGroupOf(first), rule };
     case 'fixed-response':
       return { kind: 'fixed-response', status: Number(first.FixedResponseConfig!.StatusCode), rule };
     case 'redirect':
       return { kind: 'redirect', rule };
     case 'authenticate-cognito':
-    case 'authenticate-oidc':
-      return { kind: 'authenticate', rule };
+    case 'authenticate-oidc': {
+      const next = ordered[1];
+      if (next?.Type !== 'forward') {
+        throw new Error(`alb-routing: rule ${rule} authenticates, then does ${next?.Type ?? 'nothing'}`);
+      }
+      const config = first.AuthenticateCognitoConfig ?? first.AuthenticateOidcConfig;
+      return {
+        kind: 'authenticate',
+        next: targetGroupOf(next),
+        // ALB's default when the property is left out.
+        onUnauthenticatedRequest: config?.OnUnauthenticatedRequest ?? 'authenticate',
+        rule,
+      };
+    }
     default:
       throw new Error(`alb-routing does not know ${first.Type} actions`);
   }

@@ -2,7 +2,7 @@
  * EventBridge's event pattern matching, for the subset the stack's rules use, so tests can tell whether a
  * synthesized pattern matches a CloudTrail event (following the EventBridge User Guide, "Event patterns" and
  * "Content filtering"): every key of the pattern must match; an array lists alternatives for a value (a
- * literal, `prefix`, `suffix`, `equals-ignore-case`, `exists`, `anything-but`); an event array matches when
+ * literal, `prefix`, `suffix`, `equals-ignore-case`, `exists`, `anything-but`, `numeric`, `wildcard`); an event array matches when
  * one of its elements does; `$or` holds alternative patterns for the same object.
  */
 export function matchesPattern(pattern: unknown, event: unknown): boolean {
@@ -49,6 +49,32 @@ function matchesLeaf(matcher: unknown, leaf: unknown): boolean {
   if ('suffix' in matcher) return text !== undefined && text.endsWith(String(matcher.suffix));
   if ('equals-ignore-case' in matcher) {
     return text !== undefined && text.toLowerCase() === String(matcher['equals-ignore-case']).toLowerCase();
+  }
+  if ('numeric' in matcher) {
+    // Pairs of comparison and number, all of which the value must meet ("Numeric matching").
+    const terms = matcher.numeric as (string | number)[];
+    const compare: Record<string, (a: number, b: number) => boolean> = {
+      '=': (a, b) => a === b,
+      '>': (a, b) => a > b,
+      '>=': (a, b) => a >= b,
+      '<': (a, b) => a < b,
+      '<=': (a, b) => a <= b,
+    };
+    if (typeof leaf !== 'number') return false;
+    for (let i = 0; i < terms.length; i += 2) {
+      const op = compare[String(terms[i])];
+      if (!op) throw new Error(`unsupported numeric comparison: ${JSON.stringify(matcher)}`);
+      if (!op(leaf, Number(terms[i + 1]))) return false;
+    }
+    return true;
+  }
+  if ('wildcard' in matcher) {
+    // "Wildcard matching": `*` stands for any characters, `\*` for a literal star.
+    const body = String(matcher.wildcard)
+      .split(/(?<!\\)\*/)
+      .map((part) => part.replace(/\\\*/g, '*').replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    return text !== undefined && new RegExp(`^${body}$`).test(text);
   }
   if ('anything-but' in matcher) {
     const excluded = matcher['anything-but'];

@@ -67,6 +67,12 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
   ],
   C2: [
     {
+      evidence: 'Operator paths that the load balancer forwards only after a sign-in with a second factor',
+      anyOf: ['C2-OperatorPathsAuthenticate'],
+      acknowledgedCounts: false,
+      absent: 'no listener requires a sign-in before the operator paths',
+    },
+    {
       evidence: 'An operator sign-in that requires a second factor (a Cognito user pool with MFA on)',
       anyOf: ['C2-UserPoolMfa'],
       acknowledgedCounts: false,
@@ -130,6 +136,14 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
       acknowledgedCounts: false,
       absent: 'no database takes automatic minor version upgrades',
     },
+    {
+      evidence:
+        'Images from a registry the stack scans: an ECR repository or pull-through cache with scan on push and immutable tags',
+      anyOf: ['C4-ImageScanned'],
+      acknowledgedCounts: false,
+      absent:
+        'the app image comes from a registry the stack does not scan: set `imageSource` to a pull-through cache or a private repository (docs/images.md)',
+    },
   ],
   C5: [
     {
@@ -186,6 +200,14 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
       anyOf: ['C8-EgressNamedPorts'],
       acknowledgedCounts: false,
       absent: 'no security group limits its outbound traffic to named ports',
+    },
+    {
+      evidence:
+        "A DNS Firewall on the app's VPC that resolves only the allowed domains (AWS endpoints and the app's integrations) and blocks the rest",
+      anyOf: ['C8-DnsFirewallBlocks'],
+      acknowledgedCounts: false,
+      absent:
+        'no VPC of the stack blocks the domains it does not allow (no DNS Firewall, or one in its ALERT rollout mode)',
     },
   ],
   C9: [

@@ -17,12 +17,14 @@ import { databaseInBackupPlan } from './rules/database-in-backup-plan';
 import { databaseIngressFromSecurityGroups } from './rules/database-ingress-from-security-groups';
 import { databaseMinorVersionUpgrades } from './rules/database-minor-version-upgrades';
 import { databaseNotReachableFromInternet } from './rules/database-not-reachable-from-internet';
+import { dnsFirewallBlocks } from './rules/dns-firewall-blocks';
 import { egressNamedPorts } from './rules/egress-named-ports';
 import { fargateLatestPlatform } from './rules/fargate-latest-platform';
 import { httpListenerRedirectsOnly } from './rules/http-listener-redirects-only';
 import { httpsListenerHsts } from './rules/https-listener-hsts';
 import { httpsListenerTlsPolicy } from './rules/https-listener-tls-policy';
 import { iamNoWildcardAdmin } from './rules/iam-no-wildcard-admin';
+import { imageScanning } from './rules/image-scanning';
 import { kmsKeyRotation } from './rules/kms-key-rotation';
 import { listenerAnswersOwnNames } from './rules/listener-answers-own-names';
 import { listenerCertificateFromAcm } from './rules/listener-certificate-from-acm';
@@ -34,6 +36,7 @@ import { noLiteralSecrets } from './rules/no-literal-secrets';
 import { noOpenIngress } from './rules/no-open-ingress';
 import { noPublicIpOnTasks } from './rules/no-public-ip-on-tasks';
 import { postgresForcesTls } from './rules/postgres-forces-tls';
+import { protectedPathsAuthenticate } from './rules/protected-paths-authenticate';
 import { statefulResourcesRetained } from './rules/stateful-resources-retained';
 import { userPoolMfa } from './rules/user-pool-mfa';
 import { userPoolPasswordPolicy } from './rules/user-pool-password-policy';
@@ -176,6 +179,18 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     rule: userPoolPasswordPolicy,
   },
   {
+    id: 'C2-OperatorPathsAuthenticate',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C2',
+    info: 'The HTTPS listener forwards the app with no sign-in rule, or forwards operator paths before the sign-in.',
+    explanation:
+      'Admin and set-up paths reachable with a password alone are one phished password from takeover; the load balancer requires a sign-in with a second factor (Cognito with TOTP, or an OIDC IdP that enforces MFA) before it forwards them.',
+    securityHubControls: [],
+    satisfiedBy:
+      "TlsLoadBalancer with `operatorLogin` and `protectedPaths` (the app's operator paths; for Cal.com CALCOM_OPERATOR_PATHS), or `protectWholeApp`; SecureSchedulingStack wires an OperatorLogin by default.",
+    rule: protectedPathsAuthenticate,
+  },
+  {
     id: 'C2-NoLiteralSecrets',
     level: NagMessageLevel.ERROR,
     checklist: 'C2',
@@ -266,6 +281,18 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     securityHubControls: ['RDS.13', 'RDS.35'],
     satisfiedBy: "A database with automatic minor version upgrades (RDS's default for an instance).",
     rule: databaseMinorVersionUpgrades,
+  },
+  {
+    id: 'C4-ImageScanned',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C4',
+    info: 'An image repository does not scan images on push or does not keep tags immutable, or a repository creation template does not keep tags immutable or encrypt with KMS.',
+    explanation:
+      'An image that is not scanned on push can carry known vulnerabilities unnoticed, and a mutable tag can be re-pointed to an unscanned image. Repositories that a pull through cache creates take their settings from a creation template, which must keep tags immutable (ECR then keeps the image first cached) and encrypt with a customer-managed key.',
+    securityHubControls: ['ECR.1', 'ECR.2'],
+    satisfiedBy:
+      'SchedulingImageRepository: immutable tags, scan on push, KMS key with rotation, lifecycle policy. ImageSource.pullThroughCache: a repository creation template with immutable tags, KMS and the lifecycle policy.',
+    rule: imageScanning,
   },
   {
     id: 'C5-NoPublicIpOnTasks',
@@ -401,6 +428,18 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     satisfiedBy:
       'SchedulingService: the app may connect out on 443 only (`egressPorts`); the load balancer only to the app port.',
     rule: egressNamedPorts,
+  },
+  {
+    id: 'C8-DnsFirewallBlocks',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C8',
+    info: 'The VPC can resolve any domain: no DNS Firewall rule group of the stack blocks every domain not allowed.',
+    explanation:
+      'An outbound allow-list of domains keeps a compromised task or function from reaching arbitrary hosts by name and from carrying data out in DNS queries; a rule group whose last rule only alerts (the rollout mode) or allows blocks nothing.',
+    securityHubControls: [],
+    satisfiedBy:
+      "OutboundDnsFirewall: the VPC's rule group allows the AWS service domains and the app's integrations (`allowedDomains`), and its last rule blocks `*` with NXDOMAIN (`mode: 'BLOCK'`, the default); the association has mutation protection.",
+    rule: dnsFirewallBlocks,
   },
   {
     id: 'C9-LoadBalancerWebAcl',

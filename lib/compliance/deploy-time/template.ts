@@ -58,6 +58,15 @@ const NAMED_BY_REF: Readonly<Record<string, { readonly property: string; readonl
 };
 
 /**
+ * Attributes whose deployed length AWS fixes, by resource type and attribute: a KMS key id is a UUID
+ * (`1234abcd-12ab-34cd-56ef-1234567890ab`), or `mrk-` and 32 hexadecimal digits for a multi-Region key, 36
+ * characters either way (AWS KMS Developer Guide, concepts.html#key-id-key-id).
+ */
+const FIXED_LENGTH_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  'AWS::KMS::Key': { KeyId: 36 },
+};
+
+/**
  * A name CloudFormation generates joins the stack name, the logical id and a random suffix of up to 13
  * characters with hyphens ("MyStack-MyBucket-1ABC2DEF3GHI"): the characters it adds to the two.
  */
@@ -128,13 +137,19 @@ export function literalNumber(value: unknown): number | undefined {
 /**
  * The length the value of intrinsic `value` will have once deployed: a literal where the template fixes it,
  * the name of a resource that `Ref` names (its fixed name, or the longest name CloudFormation would generate
- * for it from the stack name), and `UNRESOLVED_VALUE_LENGTH` for anything else.
+ * for it from the stack name), the length AWS fixes for some attributes (`FIXED_LENGTH_ATTRIBUTES`), and
+ * `UNRESOLVED_VALUE_LENGTH` for anything else.
  */
 export function deployedLength(value: unknown, template: CfnTemplate, context: DeployTimeContext): number {
   const literal = literalString(value, context);
   if (literal !== undefined) return literal.length;
   const ref = (value as { Ref?: unknown } | null)?.Ref;
   if (ref === 'AWS::AccountId') return ACCOUNT_ID_LENGTH;
+  const getAtt = (value as { 'Fn::GetAtt'?: unknown } | null)?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
+    const fixedLength = FIXED_LENGTH_ATTRIBUTES[template.Resources?.[getAtt[0]]?.Type ?? '']?.[String(getAtt[1])];
+    if (fixedLength !== undefined) return fixedLength;
+  }
   if (ref === 'AWS::StackName' && context.stackName) return context.stackName.length;
   const resource = typeof ref === 'string' ? template.Resources?.[ref] : undefined;
   const named = resource ? NAMED_BY_REF[resource.Type] : undefined;

@@ -4,8 +4,9 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { MIN_PASSWORD_LENGTH } from '../thresholds';
 
 /**
- * C2: a Cognito user pool demands passwords of at least 12 characters with lower case, upper case, digits and
- * symbols. Each shortfall is its own finding: `length`, `lowercase`, `uppercase`, `numbers`, `symbols`.
+ * C2: a Cognito user pool demands passwords of at least `MIN_PASSWORD_LENGTH` characters (thresholds.ts) with
+ * lower case, upper case, digits and symbols. Each shortfall is its own finding: `length`, `lowercase`,
+ * `uppercase`, `numbers`, `symbols`.
  */
 export function userPoolPasswordPolicy(node: CfnResource): NagRuleResult {
   if (!(node instanceof CfnUserPool)) {

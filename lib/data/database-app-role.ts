@@ -1,0 +1,415 @@
+import * as path from 'node:path';
+import {
+  ArnFormat,
+  CustomResource,
+  DefaultStackSynthesizer,
+  Duration,
+  Lazy,
+  RemovalPolicy,
+  Stack,
+  Token,
+} from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { LogEncryptionKey } from '../audit/log-encryption-key';
+import { acknowledge } from '../compliance/acknowledgements';
+import { BUNDLE_FILE, bundledHandlerCode } from '../private/bundled-handler';
+import { DEFAULT_LOG_RETENTION } from '../private/defaults';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { Problems } from '../private/problems';
+import { APP_ROLE_PROPERTIES } from './app-role-contract';
+import { appRoleNameProblem } from './app-role-sql';
+import { DEFAULT_ROTATION_INTERVAL, PASSWORD_EXCLUDED_CHARACTERS } from './database-defaults';
+import { ISchedulingDatabase } from './scheduling-database-interface';
+
+/** The app's database role, unless named otherwise. */
+export const DEFAULT_APP_ROLE_NAME = 'app';
+/** The provisioning function's runtime: the latest Node.js Lambda offers (AwsSolutions-L1). */
+export const APP_ROLE_RUNTIME = lambda.Runtime.NODEJS_24_X;
+/** Longest a provisioning run may take: it waits up to 30 s for each lock a running migration holds. */
+const PROVISIONING_TIMEOUT = Duration.minutes(3);
+/** CloudFormation gives up on the answer after this (instead of its default hour). */
+const PROVISIONING_SERVICE_TIMEOUT = Duration.minutes(5);
+
+export interface DatabaseAppRoleProps {
+  /**
+   * The scheduling database, either engine: its endpoint, port and database name, its master secret (read
+   * only by the functions named below), its key (which encrypts the app secret too) and its security groups.
+   */
+  readonly database: ISchedulingDatabase;
+
+  /** VPC of the provisioning function and of the app secret's rotation function. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets of the provisioning and rotation functions. They need a way to the database and to the Secrets
+   * Manager API (a NAT gateway or an interface endpoint), and the provisioning function to Amazon S3 (its
+   * answer to CloudFormation goes to a pre-signed S3 URL: NAT or an S3 gateway endpoint).
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Name of the app's database role: lower-case letters, digits and underscores, at most 57 characters (its
+   * rotation twin adds `_clone`), and not a reserved name such as `postgres`, `rdsadmin` or `rds_superuser`.
+   * @default 'app'
+   */
+  readonly roleName?: string;
+
+  /**
+   * How often the app password is rotated (multi-user: the app role and its `_clone` twin take turns, so
+   * connections opened with the previous password keep working until the next rotation).
+   * @default Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
+
+  /**
+   * How long the logs of the provisioning and rotation functions are kept (checklist C7).
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Key that encrypts the log groups of the provisioning and rotation functions.
+   * @default - a new `LogEncryptionKey`
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * ARN of the role CloudFormation deploys the stack with. It reads the master secret whenever it creates or
+   * updates the database (the master password is a dynamic reference), so the master secret's policy lets it.
+   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`; required with any
+   * other synthesizer
+   */
+  readonly deploymentRoleArn?: string;
+}
+
+/**
+ * The app's own PostgreSQL role (checklist C3): the app stops connecting as the RDS master user.
+ *
+ * - A generated app secret (`appSecret`) for the role, encrypted with the database's key, retained, with the
+ *   database's host and port attached, rotated by Secrets Manager's PostgreSQL multi-user template inside the
+ *   VPC (the master user sets the password of whichever of `<role>` and `<role>_clone` is not in use).
+ * - A deploy-time custom resource whose function (in the VPC, reaching only the database port and HTTPS)
+ *   reads both secrets, connects as the master user over verified TLS and makes the role the owner of the
+ *   app's database and schema and nothing else (lib/data/app-role-sql.ts), handing it what the master user
+ *   created there before. It runs again whenever its settings or its code change.
+ * - A resource policy on the master secret that denies `secretsmanager:GetSecretValue` to every principal
+ *   except this function's role, the two rotation functions, the deployment role and the roles given to
+ *   `allowMasterSecretRead` (a break-glass task).
+ *
+ * The app's tasks must start after the role exists: `service.node.addDependency(appRole.customResource)`.
+ */
+export class DatabaseAppRole extends Construct {
+  /** The app's credentials: JSON with `username`, `password`, `host`, `port`, `dbname`, `engine`, `masterarn`. */
+  public readonly appSecret: secretsmanager.ISecret;
+  /** Multi-user rotation of the app password. */
+  public readonly rotation: secretsmanager.RotationSchedule;
+  /** Name of the app's database role (the secret's `username` alternates with `<role>_clone`). */
+  public readonly roleName: string;
+  /** The custom resource that provisions the role: what the app's service depends on. */
+  public readonly customResource: CustomResource;
+  /** The provisioning function. */
+  public readonly function: lambda.Function;
+  /** Its execution role. */
+  public readonly role: ManagedPolicyRole;
+  /** Its security group: out to the database port and to HTTPS only. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Log groups of the provisioning function (`provisioning`) and of the rotation function (`rotation`). */
+  public readonly logGroups: Readonly<Record<'provisioning' | 'rotation', logs.LogGroup>>;
+  /** Name of the function that rotates the app password. */
+  public readonly rotationFunctionName: string;
+
+  private readonly database: ISchedulingDatabase;
+  private readonly masterSecretReaders: string[] = [];
+
+  constructor(scope: Construct, id: string, props: DatabaseAppRoleProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { database } = props;
+    this.database = database;
+    const roleName = props.roleName ?? DEFAULT_APP_ROLE_NAME;
+    const rotationInterval = props.rotationInterval ?? DEFAULT_ROTATION_INTERVAL;
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    const masterRotationFunction = hostedRotationFunctionName(database.rotation);
+    const target = attachmentTarget(database);
+    const deploymentRoleArn =
+      props.deploymentRoleArn ??
+      (stack.synthesizer instanceof DefaultStackSynthesizer
+        ? withPseudoParameters(stack, stack.synthesizer.cloudFormationExecutionRoleArn)
+        : undefined);
+
+    const problems = new Problems();
+    const nameProblem = Token.isUnresolved(roleName) ? undefined : appRoleNameProblem(roleName);
+    problems.check(nameProblem !== undefined, `\`roleName\` ${nameProblem}, got '${roleName}'`);
+    problems.check(
+      !Token.isUnresolved(roleName) && roleName === database.adminUsername,
+      `\`roleName\` must differ from the database's admin user, got '${roleName}'`,
+    );
+    if (!rotationInterval.isUnresolved()) {
+      const days = rotationInterval.toDays({ integral: false });
+      problems.check(
+        !Number.isInteger(days) || days < 1 || days > 365,
+        `\`rotationInterval\` must be a whole number of days between 1 and 365, got ${days} days`,
+      );
+    }
+    problems.retention('logRetention', logRetention);
+    problems.check(
+      props.vpc.selectSubnets(vpcSubnets).subnets.length === 0,
+      '`vpcSubnets` must select at least one subnet of `vpc`, got none',
+    );
+    problems.check(
+      deploymentRoleArn === undefined,
+      '`deploymentRoleArn` must be given when the stack does not use the DefaultStackSynthesizer: CloudFormation reads the master secret with it',
+    );
+    problems.check(
+      masterRotationFunction === undefined,
+      "`database` must rotate its admin password with a hosted rotation function that has a name (the master secret's policy lets that function read it)",
+    );
+    problems.check(
+      target === undefined,
+      '`database` must contain an RDS instance or cluster to attach the app secret to, found none',
+    );
+    problems.throwIfAny(this);
+    this.roleName = roleName;
+
+    const logKey =
+      props.logEncryptionKey ??
+      new LogEncryptionKey(this, 'LogKey', { description: 'Encrypts the logs of the app role functions' })
+        .key;
+
+    // Generated by Secrets Manager, never typed; the host and port come from the attachment. `masterarn`
+    // tells the multi-user rotation which secret's user may change this one's password.
+    const secret = new rds.DatabaseSecret(this, 'Secret', {
+      username: roleName,
+      dbname: database.databaseName,
+      encryptionKey: database.encryptionKey,
+      masterSecret: database.secret,
+      excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
+    });
+    secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.appSecret = secret.attach(target!);
+
+    // Rotation: the same hosted approach as the admin password's, in the VPC, through the database's
+    // rotation security group (already allowed into the database), logging into a group made beforehand.
+    this.rotationFunctionName = `${masterRotationFunction!.replace(/-rotation$/, '')}-app-rotation`;
+    const rotationLogGroup = new logs.LogGroup(this, 'RotationLogGroup', {
+      logGroupName: `/aws/lambda/${this.rotationFunctionName}`,
+      retention: logRetention,
+      encryptionKey: logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.rotation = new secretsmanager.RotationSchedule(this, 'Rotation', {
+      secret: this.appSecret,
+      hostedRotation: secretsmanager.HostedRotation.postgreSqlMultiUser({
+        functionName: this.rotationFunctionName,
+        masterSecret: database.secret,
+        vpc: props.vpc,
+        vpcSubnets,
+        securityGroups: [database.rotationSecurityGroup],
+        excludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
+      }),
+      automaticallyAfter: rotationInterval,
+      // Not right after creation: the first tasks read the password and migrate then (see the admin rotation).
+      rotateImmediatelyOnUpdate: false,
+    });
+    this.rotation.node.addDependency(rotationLogGroup);
+
+    // The provisioning function: its own security group, out to the database port and to HTTPS (Secrets
+    // Manager, and the S3 URL of its answer to CloudFormation) only.
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'App role provisioning: out to the database port and to HTTPS (Secrets Manager, S3) only',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to Secrets Manager and to the CloudFormation response URL',
+    );
+    database.allowConnectionsFrom(this.securityGroup, 'App role provisioning');
+
+    const provisioningLogGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logRetention,
+      encryptionKey: logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.logGroups = { provisioning: provisioningLogGroup, rotation: rotationLogGroup };
+
+    this.role = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'App role provisioning: read the master and app secrets, run in the VPC, write its log',
+    });
+    grantSecretRead(this.role, [database.secret, this.appSecret], database.encryptionKey, stack.region);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLog',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [provisioningLogGroup.logGroupArn],
+      }),
+    );
+    // What Lambda needs to attach the function to the VPC (the actions of AWSLambdaVPCAccessExecutionRole),
+    // in this role's own policy. https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AttachToTheVpc',
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
+    acknowledge(this.role, 'vpcFunctionNetworkInterfaces');
+
+    const extension = path.extname(__filename);
+    const code = bundledHandlerCode(
+      path.join(__dirname, `app-role-handler${extension === '.ts' ? '.ts' : '.js'}`),
+      // The runtime provides AWS SDK v3; pg's optional native binding is not used.
+      { target: 'node24', externalModules: ['@aws-sdk/*', 'pg-native'] },
+    );
+    this.function = new lambda.Function(this, 'Function', {
+      description: `Makes the ${roleName} database role the owner of the app database, and nothing else`,
+      code,
+      handler: `${path.parse(BUNDLE_FILE).name}.handler`,
+      runtime: APP_ROLE_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: PROVISIONING_TIMEOUT,
+      role: this.role,
+      logGroup: provisioningLogGroup,
+      vpc: props.vpc,
+      vpcSubnets,
+      securityGroups: [this.securityGroup],
+      // Only CloudFormation calls it, once per deployment that changes it.
+    });
+    this.function.node.addDependency(this.role);
+    acknowledge(this.function, 'deployTimeFunction');
+
+    this.customResource = new CustomResource(this, 'Resource', {
+      resourceType: 'Custom::DatabaseAppRole',
+      serviceToken: this.function.functionArn,
+      serviceTimeout: PROVISIONING_SERVICE_TIMEOUT,
+      properties: {
+        [APP_ROLE_PROPERTIES.host]: database.hostname,
+        [APP_ROLE_PROPERTIES.port]: `${database.port}`,
+        [APP_ROLE_PROPERTIES.databaseName]: database.databaseName,
+        [APP_ROLE_PROPERTIES.roleName]: roleName,
+        [APP_ROLE_PROPERTIES.masterSecretArn]: database.secret.secretArn,
+        [APP_ROLE_PROPERTIES.appSecretArn]: this.appSecret.secretArn,
+        // A new bundle (new SQL) provisions again on the next deployment.
+        [APP_ROLE_PROPERTIES.codeHash]: path.basename(code.path),
+      },
+    });
+    // After the database is available, its master secret attached and its policy set, and once this
+    // function's grants and network rules are in place.
+    this.customResource.node.addDependency(database, this.role, this.appSecret, this.securityGroup);
+
+    // The master secret: readable only by the functions that need it.
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_secret-policy.html
+    // The hosted rotation functions live in nested stacks made by the AWS::SecretsManager transform, so their
+    // roles' names are not known here; their requests are recognized by `lambda:SourceFunctionArn`, which
+    // Lambda adds to every AWS call made with a function's credentials from inside that function.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-secretsmanager.html
+    // https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html
+    // The keys of one operator are ANDed, and a negated operator matches when the key is absent, so anyone
+    // who is neither one of the principals nor one of the functions is denied.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition-logic-multiple-context-keys-or-values.html
+    this.masterSecretReaders.push(this.role.roleArn, deploymentRoleArn!);
+    const functionArn = (name: string) =>
+      stack.formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    database.secret.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadOnlyByProvisioningRotationAndBreakGlass',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        conditions: {
+          ArnNotEquals: {
+            'aws:PrincipalArn': Lazy.list({ produce: () => this.masterSecretReaders }),
+            'lambda:SourceFunctionArn': [
+              functionArn(masterRotationFunction!),
+              functionArn(this.rotationFunctionName),
+            ],
+          },
+        },
+      }),
+    );
+  }
+
+  /**
+   * Lets `role` read the master secret (for a break-glass task): grants it `GetSecretValue` and the key, and
+   * exempts it from the master secret's deny. Every read is in CloudTrail.
+   */
+  public allowMasterSecretRead(role: iam.IRole): void {
+    grantSecretRead(role, [this.database.secret], this.database.encryptionKey, Stack.of(this).region);
+    this.masterSecretReaders.push(role.roleArn);
+  }
+}
+
+/**
+ * Lets `grantee` read `secrets` and decrypt them with `key` through Secrets Manager only, in its own policy:
+ * the database key's policy (which trusts the account's IAM policies) stays as the database made it.
+ */
+function grantSecretRead(
+  grantee: iam.IGrantable,
+  secrets: secretsmanager.ISecret[],
+  key: kms.IKey,
+  region: string,
+): void {
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+    resourceArns: secrets.map((s) => s.secretArn),
+  });
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['kms:Decrypt'],
+    resourceArns: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+  });
+}
+
+/**
+ * `arn` with the `${AWS::Partition}`-style placeholders the synthesizer leaves for the CDK CLI replaced by the
+ * stack's own values, as CloudFormation does not read them in a policy.
+ */
+function withPseudoParameters(stack: Stack, arn: string): string {
+  return arn
+    .replace(/\$\{AWS::Partition\}/g, stack.partition)
+    .replace(/\$\{AWS::AccountId\}/g, stack.account)
+    .replace(/\$\{AWS::Region\}/g, stack.region);
+}
+
+/** The name given to a hosted rotation function, when the schedule has one. */
+function hostedRotationFunctionName(rotation: secretsmanager.RotationSchedule): string | undefined {
+  const cfn = rotation.node.defaultChild as secretsmanager.CfnRotationSchedule | undefined;
+  const hosted = cfn?.hostedRotationLambda as secretsmanager.CfnRotationSchedule.HostedRotationLambdaProperty;
+  const name = hosted?.rotationLambdaName;
+  return typeof name === 'string' && !Token.isUnresolved(name) ? name : undefined;
+}
+
+/** The RDS instance or cluster of the database, which fills the app secret's host and port. */
+function attachmentTarget(database: ISchedulingDatabase): secretsmanager.ISecretAttachmentTarget | undefined {
+  return database.node.children.find(
+    (c): c is rds.DatabaseInstance | rds.DatabaseCluster =>
+      c instanceof rds.DatabaseInstance || c instanceof rds.DatabaseCluster,
+  );
+}
