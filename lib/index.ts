@@ -4,6 +4,8 @@ export * from './network/dns-firewall';
 export * from './network/integration-domains';
 export * from './ingress/tls-load-balancer';
 export * from './ingress/web-firewall';
+export * from './ingress/operator-login';
+export * from './ingress/calcom-operator-paths';
 export * from './app/scheduling-app';
 export * from './app/scheduling-service';
 export * from './app/image-source';

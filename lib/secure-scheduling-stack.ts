@@ -400,6 +400,16 @@ export class SecureSchedulingStack extends Stack {
           sessionTimeout: props.operatorSessionTimeout,
         });
     const operatorPaths = props.operatorPaths ?? appDefinition.operatorPaths;
+    const operatorProblems = new Problems();
+    operatorProblems.check(
+      !props.protectWholeApp && (operatorPaths === undefined || operatorPaths.length === 0),
+      `\`operatorPaths\` is needed: the app '${appDefinition.name}' names no administration paths for the operator sign-in (checklist C2); list them, or set \`protectWholeApp\` for a deployment only staff use`,
+    );
+    operatorProblems.check(
+      props.protectWholeApp === true && props.operatorPaths !== undefined,
+      '`operatorPaths` and `protectWholeApp` exclude each other: with `protectWholeApp` every path asks for the sign-in',
+    );
+    operatorProblems.throwIfAny(this);
     this.loadBalancer = new TlsLoadBalancer(this, 'LoadBalancer', {
       operatorLogin: this.operatorLogin,
       protectWholeApp: props.protectWholeApp,

@@ -1,8 +1,9 @@
 /**
- * The constructs composed by hand in your own stack, for an app that is not Cal.com: a VPC in three tiers,
- * a TLS-only load balancer with a certificate you already have in ACM, the web firewall, the app on Fargate
- * from a pinned image, alarms on its health and a daily check of the certificate. One KMS key encrypts all
- * the stack's log groups.
+ * The constructs composed by hand in your own stack, for an app that is not Cal.com: a VPC in three tiers
+ * whose outbound DNS is an allow-list, a TLS-only load balancer with a certificate you already have in ACM that
+ * asks operators for a sign-in with a second factor before the app's admin pages, the web firewall, the app on
+ * Fargate from a pinned image, alarms on its health and a daily check of the certificate. One KMS key encrypts
+ * all the stack's log groups.
  *
  *   npx cdk synth --app "npx tsx docs/examples/standalone-constructs.ts"
  */
@@ -15,6 +16,8 @@ import {
   AlertTopic,
   CertificateMonitor,
   LogEncryptionKey,
+  OperatorLogin,
+  OutboundDnsFirewall,
   SchedulingApp,
   SchedulingNetwork,
   SchedulingService,
@@ -38,10 +41,16 @@ class BookingStack extends Stack {
       flowLogRetention: logs.RetentionDays.ONE_MONTH,
     });
 
+    // Operators of the app sign in at the load balancer: a Cognito user pool with TOTP required.
+    const operatorLogin = new OperatorLogin(this, 'OperatorLogin', { hostNames: ['book.example.org'] });
+
     const loadBalancer = new TlsLoadBalancer(this, 'LoadBalancer', {
       vpc: network.vpc,
       vpcSubnets: network.ingressSubnets,
       domainName: 'book.example.org',
+      operatorLogin,
+      // This app's administration pages.
+      protectedPaths: ['/admin', '/admin/*'],
       // A certificate issued or imported in ACM beforehand; it must be in the stack's region.
       certificate: acm.Certificate.fromCertificateArn(
         this,
@@ -79,6 +88,17 @@ class BookingStack extends Stack {
     });
 
     const alerts = new AlertTopic(this, 'Alerts', { emails: ['ops@example.org'] });
+
+    // The tasks may resolve the AWS endpoints they need and this app's one integration; nothing else.
+    new OutboundDnsFirewall(this, 'DnsFirewall', {
+      vpc: network.vpc,
+      allowedDomains: ['api.payments.example.net'],
+      // The image is not on Docker Hub.
+      dockerHub: false,
+      encryptionKey: logKey,
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      alerts,
+    });
     new ServiceAlarms(this, 'ServiceAlarms', { service, loadBalancer: loadBalancer.loadBalancer, alerts });
 
     // Every day: the certificate's days to expiry as a metric, findings (expiring, renewal failed, ...) to the topic.

@@ -49,8 +49,11 @@ export function buildApp(props: AppProps = {}): App {
     blockedIpRanges: ['198.51.100.0/24'],
     alertEmails: ['ops@example.com'],
     alertHttpsEndpoints: ['https://hooks.example.com/alerts/scheduling'],
-    // Cal.com sends its mail through an SMTP provider on the submission port.
+    // Cal.com sends its mail through an SMTP provider on the submission port, which the tasks must resolve.
     egressPorts: [443, 587],
+    allowedDomains: ['email-smtp.eu-west-1.amazonaws.com'],
+    // Pinned by digest: what runs is what was scanned.
+    production: true,
     logRetention: logs.RetentionDays.THREE_MONTHS,
     // The database: PostgreSQL 17 with a standby in the second zone; RDS keeps automated backups 14 days,
     // AWS Backup keeps daily recovery points 35 days and weekly ones 91, and restores one every week to prove

@@ -18,6 +18,7 @@ import {
 import { isPinnedImage } from '../private/image-reference';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Problems } from '../private/problems';
+import { sourceScopedPrincipal } from '../private/service-trust';
 
 export interface BreakGlassTaskProps {
   /** Cluster the task runs in (the app's). */
@@ -128,6 +129,11 @@ export class BreakGlassTask extends Construct {
       cpu: 256,
       memoryLimitMiB: 512,
       executionRole,
+      // The task calls no AWS API: its role may do nothing, and only ECS acting for this account may assume it.
+      taskRole: new ManagedPolicyRole(this, 'TaskRole', {
+        assumedBy: sourceScopedPrincipal(this, 'ecs-tasks.amazonaws.com'),
+        description: 'Role inside the break-glass database task: no permissions',
+      }),
       runtimePlatform: {
         cpuArchitecture: ecs.CpuArchitecture.X86_64,
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,

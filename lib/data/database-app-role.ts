@@ -1,10 +1,7 @@
 import * as path from 'node:path';
 import {
-  ArnFormat,
   CustomResource,
-  DefaultStackSynthesizer,
   Duration,
-  Lazy,
   RemovalPolicy,
   Stack,
   Token,
@@ -80,14 +77,6 @@ export interface DatabaseAppRoleProps {
    * @default - a new `LogEncryptionKey`
    */
   readonly logEncryptionKey?: kms.IKey;
-
-  /**
-   * ARN of the role CloudFormation deploys the stack with. It reads the master secret whenever it creates or
-   * updates the database (the master password is a dynamic reference), so the master secret's policy lets it.
-   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`; required with any
-   * other synthesizer
-   */
-  readonly deploymentRoleArn?: string;
 }
 
 /**
@@ -100,9 +89,8 @@ export interface DatabaseAppRoleProps {
  *   reads both secrets, connects as the master user over verified TLS and makes the role the owner of the
  *   app's database and schema and nothing else (lib/data/app-role-sql.ts), handing it what the master user
  *   created there before. It runs again whenever its settings or its code change.
- * - A resource policy on the master secret that denies `secretsmanager:GetSecretValue` to every principal
- *   except this function's role, the two rotation functions, the deployment role and the roles given to
- *   `allowMasterSecretRead` (a break-glass task).
+ * - The master secret granted, in this stack, only to this function's role, the rotation functions and the roles
+ *   given to `allowMasterSecretRead` (a break-glass task); the app's tasks read the app secret alone.
  *
  * The app's tasks must start after the role exists: `service.node.addDependency(appRole.customResource)`.
  */
@@ -127,7 +115,6 @@ export class DatabaseAppRole extends Construct {
   public readonly rotationFunctionName: string;
 
   private readonly database: ISchedulingDatabase;
-  private readonly masterSecretReaders: string[] = [];
 
   constructor(scope: Construct, id: string, props: DatabaseAppRoleProps) {
     super(scope, id);
@@ -140,11 +127,6 @@ export class DatabaseAppRole extends Construct {
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const masterRotationFunction = hostedRotationFunctionName(database.rotation);
     const target = attachmentTarget(database);
-    const deploymentRoleArn =
-      props.deploymentRoleArn ??
-      (stack.synthesizer instanceof DefaultStackSynthesizer
-        ? withPseudoParameters(stack, stack.synthesizer.cloudFormationExecutionRoleArn)
-        : undefined);
 
     const problems = new Problems();
     const nameProblem = Token.isUnresolved(roleName) ? undefined : appRoleNameProblem(roleName);
@@ -162,16 +144,12 @@ export class DatabaseAppRole extends Construct {
     }
     problems.retention('logRetention', logRetention);
     problems.check(
+      masterRotationFunction === undefined,
+      "`database` must rotate its admin password with a hosted rotation function that has a name (the app role's rotation function is named after it)",
+    );
+    problems.check(
       props.vpc.selectSubnets(vpcSubnets).subnets.length === 0,
       '`vpcSubnets` must select at least one subnet of `vpc`, got none',
-    );
-    problems.check(
-      deploymentRoleArn === undefined,
-      '`deploymentRoleArn` must be given when the stack does not use the DefaultStackSynthesizer: CloudFormation reads the master secret with it',
-    );
-    problems.check(
-      masterRotationFunction === undefined,
-      "`database` must rotate its admin password with a hosted rotation function that has a name (the master secret's policy lets that function read it)",
     );
     problems.check(
       target === undefined,
@@ -316,51 +294,19 @@ export class DatabaseAppRole extends Construct {
     // function's grants and network rules are in place.
     this.customResource.node.addDependency(database, this.role, this.appSecret, this.securityGroup);
 
-    // The master secret: readable only by the functions that need it.
-    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_secret-policy.html
-    // The hosted rotation functions live in nested stacks made by the AWS::SecretsManager transform, so their
-    // roles' names are not known here; their requests are recognized by `lambda:SourceFunctionArn`, which
-    // Lambda adds to every AWS call made with a function's credentials from inside that function.
-    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-secretsmanager.html
-    // https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html
-    // The keys of one operator are ANDed, and a negated operator matches when the key is absent, so anyone
-    // who is neither one of the principals nor one of the functions is denied.
-    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition-logic-multiple-context-keys-or-values.html
-    this.masterSecretReaders.push(this.role.roleArn, deploymentRoleArn!);
-    const functionArn = (name: string) =>
-      stack.formatArn({
-        service: 'lambda',
-        resource: 'function',
-        resourceName: name,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
-    database.secret.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadOnlyByProvisioningRotationAndBreakGlass',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: ['*'],
-        conditions: {
-          ArnNotEquals: {
-            'aws:PrincipalArn': Lazy.list({ produce: () => this.masterSecretReaders }),
-            'lambda:SourceFunctionArn': [
-              functionArn(masterRotationFunction!),
-              functionArn(this.rotationFunctionName),
-            ],
-          },
-        },
-      }),
-    );
+    // The master secret stays without a deny-everyone-else resource policy: the hosted rotation functions run
+    // in nested stacks made by the AWS::SecretsManager transform, whose role names are not known here, and
+    // `lambda:SourceFunctionArn` cannot be used in a resource-based policy (Lambda Developer Guide,
+    // permissions-source-function-arn.html), so such a deny would lock the rotation out. In this stack only the
+    // roles granted here read it: this function's, the rotation functions' and `allowMasterSecretRead`'s.
   }
 
   /**
-   * Lets `role` read the master secret (for a break-glass task): grants it `GetSecretValue` and the key, and
-   * exempts it from the master secret's deny. Every read is in CloudTrail.
+   * Lets `role` read the master secret (for a break-glass task): grants it `GetSecretValue` and decryption
+   * through Secrets Manager, in its own policy. Every read is in CloudTrail.
    */
   public allowMasterSecretRead(role: iam.IRole): void {
     grantSecretRead(role, [this.database.secret], this.database.encryptionKey, Stack.of(this).region);
-    this.masterSecretReaders.push(role.roleArn);
   }
 }
 
@@ -385,17 +331,6 @@ function grantSecretRead(
     resourceArns: [key.keyArn],
     conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
   });
-}
-
-/**
- * `arn` with the `${AWS::Partition}`-style placeholders the synthesizer leaves for the CDK CLI replaced by the
- * stack's own values, as CloudFormation does not read them in a policy.
- */
-function withPseudoParameters(stack: Stack, arn: string): string {
-  return arn
-    .replace(/\$\{AWS::Partition\}/g, stack.partition)
-    .replace(/\$\{AWS::AccountId\}/g, stack.account)
-    .replace(/\$\{AWS::Region\}/g, stack.region);
 }
 
 /** The name given to a hosted rotation function, when the schedule has one. */

@@ -101,14 +101,28 @@ export function vendedToLogGroup(
   kind: PathKind,
   caller: string,
   logGroup: string,
-  writer: string,
+  writer: string | undefined,
 ): AccessPath[] {
   const name = logGroupName(logGroup);
   const groupId = ctx.r.findByValue('AWS::Logs::LogGroup', name);
   const inTemplate = ctx.policies.logsResourcePolicy();
-  const policy = inTemplate.value
-    ? inTemplate
-    : { value: documentedLogDeliveryPolicy(ctx, name, writer), problems: inTemplate.problems };
+  // CloudWatch Logs' resource policies are the account's, all of them in force at once. A service that sets up
+  // its own delivery (`writer`) adds the documented statement at deployment when none admits its log group; a
+  // delivery the template sets up itself (`writer` undefined) has only the template's.
+  const documented = writer === undefined ? undefined : documentedLogDeliveryPolicy(ctx, name, writer);
+  const policy = {
+    value:
+      documented && inTemplate.value
+        ? {
+            name: `${inTemplate.value.name} + ${documented.name}`,
+            document: {
+              Version: '2012-10-17',
+              Statement: [...inTemplate.value.document.Statement, ...documented.document.Statement],
+            },
+          }
+        : (inTemplate.value ?? documented),
+    problems: inTemplate.problems,
+  };
   return ['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) =>
     makePath({
       kind,
@@ -357,6 +371,28 @@ export function wafLogPaths(ctx: DeriveContext): AccessPath[] {
           unevaluablePath('waf-logs', caller, arn, `WAF log destinations on ${service} are not modelled`),
         );
     }
+  }
+  return paths;
+}
+
+/**
+ * Each Route 53 Resolver query logging configuration → its log group, through the log delivery service, admitted
+ * by the template's own resource policy (Route 53 Developer Guide, resolver-query-logs-choosing-target-resource,
+ * "Amazon CloudWatch Logs log group").
+ */
+export function resolverQueryLogPaths(ctx: DeriveContext): AccessPath[] {
+  const paths: AccessPath[] = [];
+  for (const [id, config] of ctx.r.resourcesOfType('AWS::Route53Resolver::ResolverQueryLoggingConfig')) {
+    const caller = `Resolver query logging ${short(id)}`;
+    const problems: string[] = [];
+    const arn = take(ctx.r.resolveString(config.Properties?.DestinationArn), problems, caller);
+    if (!arn)
+      paths.push(unevaluablePath('resolver-query-logs', caller, 'its destination', problems.join('; ')));
+    else if (arn.split(':')[2] !== 'logs')
+      paths.push(
+        unevaluablePath('resolver-query-logs', caller, arn, 'only log group destinations are modelled'),
+      );
+    else paths.push(...vendedToLogGroup(ctx, 'resolver-query-logs', caller, arn, undefined));
   }
   return paths;
 }

@@ -7,6 +7,7 @@
  * slip through without someone saying what it calls.
  */
 import { MONITOR_ENVIRONMENT } from '../../../lib/certificates/monitor-contract';
+import { APP_ROLE_PROPERTIES } from '../../../lib/data/app-role-contract';
 
 /** One call: the IAM action and, per function, the ARNs it is made on. */
 export interface HandlerCall {
@@ -86,9 +87,34 @@ export const RESTRICT_DEFAULT_SECURITY_GROUP: HandlerContract = {
 };
 
 /** Every table; a function is described by the first that says so. */
+/**
+ * lib/data/app-role-handler.ts: reads the master and the app secret named by its custom resource's properties
+ * (Secrets Manager decrypts them with their key for the function's credentials), then talks to PostgreSQL, a
+ * network path, not an IAM one. test/data/app-role-sql.test.ts runs the handler against a local Secrets Manager
+ * server and a real PostgreSQL.
+ */
+export const APP_ROLE_PROVISIONING: HandlerContract = {
+  name: 'app role provisioning',
+  code: 'lib/data/app-role-handler.ts',
+  describes: (f) => f.customResources.some((c) => APP_ROLE_PROPERTIES.masterSecretArn in c.properties),
+  calls: [
+    {
+      action: 'secretsmanager:GetSecretValue',
+      on: (f) =>
+        f.customResources.flatMap((c) =>
+          [APP_ROLE_PROPERTIES.masterSecretArn, APP_ROLE_PROPERTIES.appSecretArn]
+            .map((k) => c.properties[k])
+            .filter((v): v is string => typeof v === 'string'),
+        ),
+      usesKeyVia: 'secretsmanager',
+    },
+  ],
+};
+
 export const HANDLER_CONTRACTS: readonly HandlerContract[] = [
   CERTIFICATE_MONITOR,
   RESTRICT_DEFAULT_SECURITY_GROUP,
+  APP_ROLE_PROVISIONING,
 ];
 
 /**

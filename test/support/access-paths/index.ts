@@ -17,6 +17,7 @@ import {
   rdsMonitoringPaths,
   s3AccessLogPaths,
   wafLogPaths,
+  resolverQueryLogPaths,
 } from './derive-delivery';
 import { ecsPaths, lambdaPaths, stateMachinePaths } from './derive-workloads';
 import { backupPaths, restoreTestingPaths, rotationPaths } from './derive-data';
@@ -92,6 +93,7 @@ export const PATH_SOURCES: Readonly<
   },
   'log-group-key': { type: 'AWS::Logs::LogGroup', when: (p) => p.KmsKeyId !== undefined },
   'role-trust': { type: 'AWS::IAM::Role' },
+  'resolver-query-logs': { type: 'AWS::Route53Resolver::ResolverQueryLoggingConfig' },
   'lambda-runtime': { type: 'AWS::Lambda::Function' },
   'lambda-code': { type: 'AWS::Lambda::Function' },
   'state-machine': { type: 'AWS::StepFunctions::StateMachine' },
@@ -128,6 +130,7 @@ export function derivePaths(template: CfnTemplate, env: StackEnvironment): Acces
     loadBalancerLogPaths,
     flowLogPaths,
     wafLogPaths,
+    resolverQueryLogPaths,
     cloudTrailPaths,
     s3AccessLogPaths,
     rdsMonitoringPaths,

@@ -90,6 +90,7 @@ export type PathKind =
   | 'load-balancer-logs'
   | 'flow-logs'
   | 'waf-logs'
+  | 'resolver-query-logs'
   | 'cloudtrail'
   | 's3-access-logs'
   | 'rds-monitoring'
