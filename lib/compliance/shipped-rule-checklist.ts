@@ -33,6 +33,10 @@ export const SHIPPED_RULE_CHECKLIST: Readonly<Record<string, ChecklistItem | nul
   'AwsSolutions-S5': 'C3',
   'AwsSolutions-S10': 'C1',
   'AwsSolutions-SMG4': 'C2',
+  // The operator user pool: password policy, MFA, and threat protection (the Plus plan).
+  'AwsSolutions-COG1': 'C2',
+  'AwsSolutions-COG2': 'C2',
+  'AwsSolutions-COG8': 'C2',
   'AwsSolutions-SF1': 'C10',
   'AwsSolutions-SF2': 'C10',
   'AwsSolutions-SNS3': 'C1',

@@ -242,22 +242,27 @@ describe('checklist verdicts', () => {
 
   describe('the verdict vocabulary', () => {
     const webAcl = checked('C9-LoadBalancerWebAcl', 'compliant', 'S/LoadBalancer/Resource');
+    // C9's second piece of evidence, present in every case below but the one that leaves all evidence out.
+    const ownNames = checked('C9-ListenerAnswersOwnNames', 'compliant', 'S/LoadBalancer/Https/Resource');
 
     test('met: the evidence is present and every outcome passed; the evidence names its resource', () => {
-      const verdict = verdictOn('C9', [webAcl]);
+      const verdict = verdictOn('C9', [webAcl, ownNames]);
       expect(verdict).toMatchObject({ verdict: 'met', reasons: [] });
-      expect(verdict.evidence.map((e) => e.resources)).toEqual([['S/LoadBalancer/Resource']]);
+      expect(verdict.evidence.map((e) => e.resources)).toEqual([
+        ['S/LoadBalancer/Resource'],
+        ['S/LoadBalancer/Https/Resource'],
+      ]);
       expect(verdictLine(verdict)).toBe('C9 met');
     });
 
     test('met, with acknowledgements: the evidence is present and a finding was accepted with a reason', () => {
       const accepted = { ...OUTCOMES[1], ruleId: 'PCI.DSS.321-ALBWAFEnabled' };
-      expect(verdictOn('C9', [webAcl, accepted]).verdict).toBe('met, with acknowledgements');
+      expect(verdictOn('C9', [webAcl, ownNames, accepted]).verdict).toBe('met, with acknowledgements');
     });
 
     test('not met: a shipped rule passed, but nothing supplies the evidence the item requires', () => {
       const shippedOnly = { ...OUTCOMES[0], ruleId: 'NIST.800.53.R5-ALBWAFEnabled' };
-      const verdict = verdictOn('C9', [shippedOnly]);
+      const verdict = verdictOn('C9', [shippedOnly, ownNames]);
       expect(verdict.verdict).toBe('not met');
       expect(verdictLine(verdict)).toBe(
         'C9 not met: no load balancer is protected by a web ACL with managed rules and a rate limit',
@@ -266,7 +271,7 @@ describe('checklist verdicts', () => {
 
     test('not met: an open finding, even where other resources supply the evidence', () => {
       const open = checked('C9-LoadBalancerWebAcl', 'non-compliant', 'S/Internal/Resource');
-      expect(verdictOn('C9', [webAcl, open])).toMatchObject({
+      expect(verdictOn('C9', [webAcl, ownNames, open])).toMatchObject({
         verdict: 'not met',
         reasons: ['1 open finding'],
       });
@@ -282,6 +287,7 @@ describe('checklist verdicts', () => {
   describe('what counts as evidence', () => {
     test('an acknowledged user pool without MFA is no second factor', () => {
       const c2 = verdictOn('C2', [
+        checked('C2-OperatorPathsAuthenticate', 'compliant', 'S/LoadBalancer/Https/Resource'),
         checked('C2-UserPoolMfa', 'acknowledged', 'S/Pool/Resource'),
         checked('C2-UserPoolPasswordPolicy', 'acknowledged', 'S/Pool/Resource'),
         checked('C2-NoLiteralSecrets', 'compliant'),
@@ -289,7 +295,7 @@ describe('checklist verdicts', () => {
       expect(c2.verdict).toBe('not met');
       expect(c2.reasons).toEqual(['no operator sign-in with a second factor exists in the stack']);
       // The password policy judges how strong a pool's passwords are: an accepted shortfall still leaves the pool.
-      expect(c2.evidence[1].resources).toEqual(['S/Pool/Resource']);
+      expect(c2.evidence[2].resources).toEqual(['S/Pool/Resource']);
     });
 
     test("an acknowledged shortfall of a real trail still logs the account; an existing trail's watched log group does too", () => {
@@ -338,6 +344,7 @@ describe('checklist verdicts', () => {
 
   describe('the summary', () => {
     const c2 = [
+      checked('C2-OperatorPathsAuthenticate', 'compliant', 'S/LoadBalancer/Https/Resource'),
       checked('C2-UserPoolMfa', 'compliant', 'S/Operators/Resource'),
       checked('C2-UserPoolPasswordPolicy', 'compliant', 'S/Operators/Resource'),
       checked('C2-NoLiteralSecrets', 'compliant', 'S/Db/Secret/Resource'),

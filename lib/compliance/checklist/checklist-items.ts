@@ -142,7 +142,7 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
       anyOf: ['C4-ImageScanned'],
       acknowledgedCounts: false,
       absent:
-        'the app image comes from a registry the stack does not scan: set `imageSource` to a pull-through cache or a private repository (docs/images.md)',
+        'no image of the stack comes from a registry it scans: set `imageSource` to a pull-through cache or a private repository (docs/images.md)',
     },
   ],
   C5: [
