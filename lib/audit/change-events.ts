@@ -342,19 +342,25 @@ export class ChangeEvents extends Construct {
    */
   public watchLogs(logGroups?: readonly logs.ILogGroup[]): events.Rule {
     const stack = Stack.of(this);
-    const names = () =>
-      logGroups
-        ? logGroups.map((g) => g.logGroupName)
-        : stack.node
-            .findAll()
-            .filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup)
-            .map((g) => g.ref);
+    // A log group the template names is matched by its name; the others get `<stack name>-<logical id>-<suffix>`
+    // from CloudFormation, and the stack name's prefix finds them all in one entry, as for the alarms, so the
+    // pattern stays under EventBridge's 2,048 characters however many groups the stack has and however long
+    // its name.
+    const names = (): unknown[] => {
+      if (logGroups) return logGroups.map((g) => g.logGroupName);
+      const groups = stack.node.findAll().filter((c): c is logs.CfnLogGroup => c instanceof logs.CfnLogGroup);
+      // An L2 log group without a name holds a token that resolves to nothing.
+      const hasName = (g: logs.CfnLogGroup) => stack.resolve(g.logGroupName) !== undefined;
+      const named = groups.filter(hasName).map((g) => g.ref);
+      const generated = groups.some((g) => !hasName(g));
+      return [...named, ...(generated ? [{ prefix: `${stack.stackName}-` }] : [])];
+    };
     return this.watch('LogChanges', {
       description: 'log groups',
       source: 'aws.logs',
       eventSource: 'logs.amazonaws.com',
       eventNames: LOG_GROUP_CHANGE_EVENTS,
-      anyOf: [{ requestParameters: { logGroupName: Lazy.list({ produce: names }) } }],
+      anyOf: [{ requestParameters: { logGroupName: Lazy.any({ produce: names }) } }],
     });
   }
 

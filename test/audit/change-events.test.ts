@@ -96,7 +96,12 @@ describe('ChangeEvents', () => {
           [`${ids.acl[0]}.Arn`]: WEB_ACL_ARN,
           [`${ids.service[0]}.Name`]: SERVICE_NAME,
         };
-        ids.logGroups.forEach((id) => (fixed[id] = `SecureScheduling-${id}-AbCdEf`));
+        // A log group's Ref is the name its template fixes, or the one CloudFormation generates.
+        const logGroups = template.findResources('AWS::Logs::LogGroup');
+        ids.logGroups.forEach((id) => {
+          const name = logGroups[id].Properties?.LogGroupName;
+          fixed[id] = typeof name === 'string' ? name : `SecureScheduling-${id}-AbCdEf`;
+        });
         fixed[ids.database[0]] = STACK_DB_ID;
         fixed[ids.parameterGroup[0]] = STACK_PARAMETER_GROUP;
         fixed[`${ids.vault[0]}.BackupVaultName`] = STACK_VAULT;
@@ -382,7 +387,10 @@ describe('ChangeEvents', () => {
 
     describe('the log and alarm rules', () => {
       test('match a log group of the stack deleted, shortened, decrypted, subscribed or its filters changed', () => {
-        const logGroupName = `SecureScheduling-${ids.logGroups[0]}-AbCdEf`;
+        const unnamed = ids.logGroups.find(
+          (id) => template.findResources('AWS::Logs::LogGroup')[id].Properties?.LogGroupName === undefined,
+        );
+        const logGroupName = `SecureScheduling-${unnamed}-AbCdEf`;
         for (const name of [
           'DeleteLogGroup',
           'PutRetentionPolicy',
@@ -402,10 +410,24 @@ describe('ChangeEvents', () => {
         expect(matches('LogChanges', apiCall('aws.logs', 'CreateLogStream', { logGroupName }))).toBe(false);
       });
 
-      test('watch every log group of the stack', () => {
-        const [id] = rule('LogChanges');
-        const names = (patterns[id] as Json).detail.requestParameters.logGroupName;
-        expect(names).toHaveLength(ids.logGroups.length);
+      test("watch every log group of the stack by its deployed name, and no other stack's", () => {
+        const groups = template.findResources('AWS::Logs::LogGroup');
+        expect(ids.logGroups).toHaveLength(Object.keys(groups).length);
+        for (const id of ids.logGroups) {
+          const fixed = groups[id].Properties?.LogGroupName;
+          // A name the template fixes, or the one CloudFormation generates: <stack>-<logical id>-<suffix>.
+          const logGroupName = typeof fixed === 'string' ? fixed : `SecureScheduling-${id}-1A2B3C4D5E6F`;
+          expect([
+            id,
+            matches('LogChanges', apiCall('aws.logs', 'DeleteLogGroup', { logGroupName })),
+          ]).toEqual([id, true]);
+        }
+        expect(
+          matches(
+            'LogChanges',
+            apiCall('aws.logs', 'DeleteLogGroup', { logGroupName: 'Other-AppLogGroup-1A2B' }),
+          ),
+        ).toBe(false);
       });
 
       test("match the stack's alarms deleted, silenced or redefined, and no one else's", () => {

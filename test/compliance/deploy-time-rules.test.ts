@@ -649,6 +649,12 @@ describe('deploy-time rules', () => {
       expect(deployedLength({ 'Fn::GetAtt': ['Fixed', 'Arn'] }, t, {})).toBe(128);
     });
 
+    test('an attribute whose length AWS fixes counts at that length: a KMS key id is 36 characters', () => {
+      const t = template({ Key: { Type: 'AWS::KMS::Key', Properties: {} } });
+      expect(deployedLength({ 'Fn::GetAtt': ['Key', 'KeyId'] }, t, {})).toBe(36);
+      expect(deployedLength({ 'Fn::GetAtt': ['Key', 'Arn'] }, t, {})).toBe(128);
+    });
+
     test('a size counts a reference as a long ARN and leaves out white space when asked', () => {
       expect(jsonLength({ Ref: 'Anything' })).toBe(JSON.stringify('x'.repeat(128)).length);
       expect(jsonLength({ a: 'b c' }, true)).toBe('{"a":"bc"}'.length);
