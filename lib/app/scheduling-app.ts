@@ -7,7 +7,11 @@ import {
   CALCOM_WRITABLE_PATHS,
   DEFAULT_CONTAINER_USER,
 } from '../private/defaults';
-import { CALCOM_LOGIN_ENDPOINT, CALCOM_OPERATOR_PATHS, CALCOM_SIGNUP_PATHS } from '../ingress/calcom-operator-paths';
+import {
+  CALCOM_LOGIN_ENDPOINT,
+  CALCOM_OPERATOR_PATHS,
+  CALCOM_SIGNUP_PATHS,
+} from '../ingress/calcom-operator-paths';
 import { LoginEndpoint, SignupPaths } from '../ingress/web-firewall';
 import { calComIntegrationDomainNames } from '../network/integration-domains';
 

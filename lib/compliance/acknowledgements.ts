@@ -177,7 +177,7 @@ export const ACKNOWLEDGEMENTS = {
       ruleId: `${pack}-LambdaDLQ`,
       checklist: 'C5' as const,
       reason:
-        'CloudFormation invokes the function asynchronously, once per deployment that creates or changes it, and waits for its answer on the response URL: a failure is answered as FAILED with its reason in the stack events, and a function that dies before answering fails the resource when its ServiceTimeout (300 seconds) ends, so the deployment rolls back and names the resource either way. The error stays in the function\'s own log group; a dead-letter message would only repeat a failure CloudFormation has already reported.',
+        "CloudFormation invokes the function asynchronously, once per deployment that creates or changes it, and waits for its answer on the response URL: a failure is answered as FAILED with its reason in the stack events, and a function that dies before answering fails the resource when its ServiceTimeout (300 seconds) ends, so the deployment rolls back and names the resource either way. The error stays in the function's own log group; a dead-letter message would only repeat a failure CloudFormation has already reported.",
     },
   ]),
   /** The role AWS Backup backs up and restores the database with (the service-role policies AWS maintains). */

@@ -12,7 +12,8 @@ import { IConstruct } from 'constructs';
 const SOURCE_ARNS = {
   // VPC User Guide, flow-logs-iam-role.html: "The source account is the owner of the flow log and the source
   // ARN is the flow log ARN."
-  'vpc-flow-logs.amazonaws.com': (s: Stack) => `arn:${s.partition}:ec2:${s.region}:${s.account}:vpc-flow-log/*`,
+  'vpc-flow-logs.amazonaws.com': (s: Stack) =>
+    `arn:${s.partition}:ec2:${s.region}:${s.account}:vpc-flow-log/*`,
   // RDS User Guide, USER_Monitoring.OS.Enabling.html#USER_Monitoring.OS.confused-deputy: the source ARN is the
   // DB instance's (for Aurora, each instance of the cluster).
   'monitoring.rds.amazonaws.com': (s: Stack) => `arn:${s.partition}:rds:${s.region}:${s.account}:db:*`,

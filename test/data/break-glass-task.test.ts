@@ -8,6 +8,7 @@ import { SecureSchedulingStack } from '../../lib';
 import { defaultStack, templateOf } from '../support/app';
 import { matchesPattern } from '../support/event-pattern';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, read by tests
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 
 describe('BreakGlassTask (setting breakGlass)', () => {

@@ -49,7 +49,8 @@ export type ShippedApp = string;
 function buildShippedApp(name: ShippedApp): App {
   if (name === 'the default stack') return defaultStack({}, testApp()).node.root as App;
   if (name === 'the Aurora variant') {
-    return defaultStack({ databaseEngine: 'aurora-serverless-v2', breakGlass: true }, testApp()).node.root as App;
+    return defaultStack({ databaseEngine: 'aurora-serverless-v2', breakGlass: true }, testApp()).node
+      .root as App;
   }
   if (!EXAMPLE_APPS.includes(name)) throw new Error(`not a shipped app: ${name}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- examples are found at run time

@@ -147,7 +147,8 @@ export function deployedLength(value: unknown, template: CfnTemplate, context: D
   if (ref === 'AWS::AccountId') return ACCOUNT_ID_LENGTH;
   const getAtt = (value as { 'Fn::GetAtt'?: unknown } | null)?.['Fn::GetAtt'];
   if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
-    const fixedLength = FIXED_LENGTH_ATTRIBUTES[template.Resources?.[getAtt[0]]?.Type ?? '']?.[String(getAtt[1])];
+    const fixedLength =
+      FIXED_LENGTH_ATTRIBUTES[template.Resources?.[getAtt[0]]?.Type ?? '']?.[String(getAtt[1])];
     if (fixedLength !== undefined) return fixedLength;
   }
   if (ref === 'AWS::StackName' && context.stackName) return context.stackName.length;
