@@ -5,14 +5,22 @@
  * DNS-validated certificate, internet-facing ALB with HTTPS and an HTTP redirect, Cal.com on Fargate, WAF web
  * ACL, alias record, an RDS PostgreSQL instance with a generated secret and an AWS Backup plan, a CloudTrail
  * trail to a bucket and a log group with CIS metric filters and alarms, EventBridge rules on the stack's
- * resources, a certificate expiry alarm, a dashboard and a daily certificate-expiry check on Lambda), so
- * `npm run bench` can compare their synth times. Synthesizes offline.
+ * resources, a certificate expiry alarm, a dashboard and a daily certificate-expiry check on Lambda; a Cognito
+ * sign-in in front of the admin paths, a DNS firewall on the VPC, the image through an ECR pull-through cache,
+ * and the app on its own database role made by a custom resource), so `npm run bench` can compare their synth
+ * times. Synthesizes offline.
  *
  *   npx cdk synth --app "npx tsx bench/plain-app.ts" -o <dir> --quiet
  */
 import * as path from 'node:path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as elbv2Actions from 'aws-cdk-lib/aws-elasticloadbalancingv2-actions';
+import * as resolver from 'aws-cdk-lib/aws-route53resolver';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { CustomResource } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -123,14 +131,80 @@ export class PlainSchedulingStack extends Stack {
       storageEncrypted: true,
       backupRetention: Duration.days(7),
     });
+    // The app's own database role, made by a custom resource, with its own rotated secret.
+    const appSecret = new rds.DatabaseSecret(this, 'AppSecret', {
+      username: 'app',
+      masterSecret: database.secret,
+    }).attach(database);
+    database.addRotationMultiUser('AppUser', { secret: appSecret });
+    const roleStep = new nodejs.NodejsFunction(this, 'AppRoleStep', {
+      entry: path.join(__dirname, 'plain-app-role.ts'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      timeout: Duration.minutes(2),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      environment: { MASTER_SECRET_ARN: database.secret!.secretArn, APP_SECRET_ARN: appSecret.secretArn },
+      bundling: { forceDockerBundling: false, externalModules: ['@aws-sdk/*', 'pg-native'], minify: true },
+    });
+    database.secret!.grantRead(roleStep);
+    appSecret.grantRead(roleStep);
+    database.connections.allowDefaultPortFrom(roleStep);
+    new CustomResource(this, 'AppRole', {
+      serviceToken: new cr.Provider(this, 'AppRoleProvider', { onEventHandler: roleStep }).serviceToken,
+    });
+
+    // Outbound DNS: the AWS endpoints and the integrations, everything else blocked, queries logged.
+    const allowed = new resolver.CfnFirewallDomainList(this, 'AllowedDomains', {
+      domains: ['*.eu-west-1.amazonaws.com', 'registry-1.docker.io', 'www.googleapis.com', 'api.zoom.us'],
+    });
+    const everything = new resolver.CfnFirewallDomainList(this, 'EveryDomain', { domains: ['*'] });
+    const ruleGroup = new resolver.CfnFirewallRuleGroup(this, 'DnsRules', {
+      firewallRules: [
+        { priority: 100, action: 'ALLOW', firewallDomainListId: allowed.attrId },
+        {
+          priority: 200,
+          action: 'BLOCK',
+          blockResponse: 'NXDOMAIN',
+          firewallDomainListId: everything.attrId,
+        },
+      ],
+    });
+    new resolver.CfnFirewallRuleGroupAssociation(this, 'DnsRulesAssociation', {
+      firewallRuleGroupId: ruleGroup.attrId,
+      vpcId: vpc.vpcId,
+      priority: 1000,
+    });
+    const queryLogs = new logs.LogGroup(this, 'DnsQueryLogs', { retention: logs.RetentionDays.THREE_MONTHS });
+    const queryLogging = new resolver.CfnResolverQueryLoggingConfig(this, 'DnsQueryLogging', {
+      destinationArn: queryLogs.logGroupArn,
+    });
+    new resolver.CfnResolverQueryLoggingConfigAssociation(this, 'DnsQueryLoggingAssociation', {
+      resolverQueryLogConfigId: queryLogging.attrId,
+      resourceId: vpc.vpcId,
+    });
+
     const plan = backup.BackupPlan.daily35DayRetention(this, 'BackupPlan');
     plan.addSelection('Database', { resources: [backup.BackupResource.fromRdsDatabaseInstance(database)] });
 
+    new ecr.CfnPullThroughCacheRule(this, 'PullThroughCache', {
+      ecrRepositoryPrefix: 'docker-hub',
+      upstreamRegistryUrl: 'registry-1.docker.io',
+      credentialArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:ecr-pullthroughcache/docker-hub',
+    });
+    new ecr.CfnRepositoryCreationTemplate(this, 'CacheRepositories', {
+      prefix: 'docker-hub',
+      appliedFor: ['PULL_THROUGH_CACHE'],
+      imageTagMutability: 'IMMUTABLE',
+    });
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc });
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', { cpu: 1024, memoryLimitMiB: 2048 });
     const logGroup = new logs.LogGroup(this, 'AppLogs', { retention: logs.RetentionDays.ONE_MONTH });
     taskDefinition.addContainer('web', {
-      image: ecs.ContainerImage.fromRegistry('calcom/cal.com:v5.5.0'),
+      // Through an ECR pull-through cache of Docker Hub, which scans on push.
+      image: ecs.ContainerImage.fromEcrRepository(
+        ecr.Repository.fromRepositoryName(this, 'CalcomImage', 'docker-hub/calcom/cal.com'),
+        'v5.5.0',
+      ),
       portMappings: [{ containerPort: 3000 }],
       environment: {
         NEXT_PUBLIC_WEBAPP_URL: `https://${DOMAIN_NAME}`,
@@ -151,13 +225,44 @@ export class PlainSchedulingStack extends Stack {
       circuitBreaker: { rollback: true },
     });
     database.connections.allowDefaultPortFrom(service);
-    https.addTargets('Web', {
+    // Operators sign in, with a second factor, before the admin pages.
+    const operators = new cognito.UserPool(this, 'Operators', {
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: { minLength: 14 },
+      selfSignUpEnabled: false,
+    });
+    const operatorClient = operators.addClient('Alb', {
+      generateSecret: true,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        callbackUrls: [`https://${DOMAIN_NAME}/oauth2/idpresponse`],
+      },
+    });
+    const operatorDomain = operators.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: 'plain-scheduling' },
+    });
+    alb.connections.allowToAnyIpv4(ec2.Port.tcp(443), 'The identity provider');
+    const webGroup = https.addTargets('Web', {
       priority: 100,
       conditions: [elbv2.ListenerCondition.hostHeaders([DOMAIN_NAME])],
       port: 3000,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [service],
       healthCheck: { path: '/', healthyHttpCodes: '200-399', interval: Duration.seconds(30) },
+    });
+    https.addAction('Admin', {
+      priority: 10,
+      conditions: [
+        elbv2.ListenerCondition.hostHeaders([DOMAIN_NAME]),
+        elbv2.ListenerCondition.pathPatterns(['/settings/admin*', '/auth/setup*']),
+      ],
+      action: new elbv2Actions.AuthenticateCognitoAction({
+        userPool: operators,
+        userPoolClient: operatorClient,
+        userPoolDomain: operatorDomain,
+        next: elbv2.ListenerAction.forward([webGroup]),
+      }),
     });
 
     const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {

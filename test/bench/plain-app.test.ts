@@ -46,6 +46,11 @@ describe('bench/plain-app.ts', () => {
     'AWS::Lambda::Function',
     'AWS::Route53::RecordSet',
     'AWS::ElasticLoadBalancingV2::ListenerRule',
+    'AWS::Cognito::UserPool',
+    'AWS::Route53Resolver::FirewallRuleGroup',
+    'AWS::Route53Resolver::ResolverQueryLoggingConfig',
+    'AWS::ECR::PullThroughCacheRule',
+    'AWS::ECR::RepositoryCreationTemplate',
   ])('has what the default stack has: %s', (type) => {
     expect([type, defaultTypes.has(type), plainTypes.has(type)]).toEqual([type, true, true]);
   });
