@@ -533,10 +533,14 @@ export class SecureSchedulingStack extends Stack {
       acknowledge(this.network.vpc, 'dnsFirewallRollout');
     }
     const production = new Problems();
+    // The repository's host may be a token (the account of a pull-through cache); the name and digest are not.
+    const imageTail = this.service.image.imageReference.slice(
+      this.service.image.imageReference.lastIndexOf('/') + 1,
+    );
     production.check(
       props.production === true &&
-        !Token.isUnresolved(this.service.image.imageReference) &&
-        !isPinnedByDigest(this.service.image.imageReference),
+        !Token.isUnresolved(imageTail) &&
+        !isPinnedByDigest(`registry.invalid/${imageTail}`),
       `\`production\` needs the app image pinned by digest (\`image@sha256:...\`), so what runs is what was scanned (checklist C4), got '${this.service.image.imageReference}'`,
     );
     production.throwIfAny(this);

@@ -1,8 +1,13 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
 import {
   Acknowledgement,
   ACKNOWLEDGEMENTS,
+  addCompliancePacks,
+  checklistVerdicts,
+  inSettingTerms,
   parseConfig,
+  RuleOutcomeLog,
   recordedAcknowledgements,
   SchedulingApp,
   SecureSchedulingStack,
@@ -316,5 +321,67 @@ describe('SecureSchedulingStack', () => {
           }),
       ).toThrow(/`natGateways` is 0, so tasks can pull images only from ECR.*'calcom\/cal.com:v5.5.0'/);
     });
+
+    test('a production deployment refuses an image pinned by tag, naming the setting, and takes a digest', () => {
+      expect(problemsOfSettings({ production: true })).toEqual([
+        expect.stringMatching(
+          /setting `production` needs the app image pinned by digest .*got '.*calcom\/cal.com:v5.5.0'/,
+        ),
+      ]);
+      const digest = `sha256:${'0a'.repeat(32)}`;
+      expect(problemsOfSettings({ production: true, image: `calcom/cal.com@${digest}` })).toEqual([]);
+    });
+
+    test('an app that names no operator paths needs them, or the whole app behind the sign-in', () => {
+      const app = SchedulingApp.container({
+        name: 'booking',
+        image: 'ghcr.io/acme/booking:1.2.3',
+        containerPort: 8080,
+      });
+      const props = {
+        ...base,
+        hostedZone: { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' },
+        app,
+      };
+      expect(() => new SecureSchedulingStack(testApp(), 'S', props)).toThrow(
+        /`operatorPaths` is needed: the app 'booking' names no administration paths/,
+      );
+      expect(
+        () =>
+          new SecureSchedulingStack(testApp(), 'S', {
+            ...props,
+            protectWholeApp: true,
+            operatorPaths: ['/admin'],
+          }),
+      ).toThrow(/`operatorPaths` and `protectWholeApp` exclude each other/);
+      expect(
+        () => new SecureSchedulingStack(testApp(), 'S', { ...props, operatorPaths: ['/admin*'] }),
+      ).not.toThrow();
+    });
+
+    test("the DNS firewall's rollout mode is reported: acknowledged on the VPC, and C8 then reads not met", () => {
+      const stack = defaultStack({ dnsFirewallMode: 'ALERT', stackName: 'Rollout' });
+      expect(recordedAcknowledgements(stack.network.vpc).map((a) => a.ruleId)).toContain(
+        'SchedulingChecklist-C8-DnsFirewallBlocks',
+      );
+      const outcomes = new RuleOutcomeLog();
+      addCompliancePacks(stack.node.root as App, { outcomes });
+      (stack.node.root as App).synth();
+      const c8 = checklistVerdicts(outcomes.outcomes).find((v) => v.item === 'C8')!;
+      expect(c8.verdict).toBe('not met');
+    });
   });
 });
+
+/** The problems synth reports for the example settings plus `overrides`, in the settings' terms. */
+function problemsOfSettings(overrides: Record<string, unknown>): string[] {
+  try {
+    defaultStack(overrides);
+    return [];
+  } catch (error) {
+    return (error as Error).message
+      .split('\n')
+      .filter((line) => line.includes('`'))
+      .map((line) => inSettingTerms(line.replace(/^.*?: /, '')));
+  }
+}
