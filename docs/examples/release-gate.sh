@@ -17,6 +17,10 @@ CLI="${SECURE_SCHEDULING_CLI:-npx secure-scheduling}"
 DEPLOY="${DEPLOY_COMMAND:-npx cdk deploy --all --require-approval never}"
 # More options for verify, e.g. "--ca internal-ca.pem" for an endpoint under a private CA.
 VERIFY_OPTIONS="${VERIFY_OPTIONS:-}"
+# The load balancer's own name (the stack output LoadBalancerDnsName): verify checks that it reaches nothing.
+LOAD_BALANCER_HOST="${LOAD_BALANCER_HOST:-}"
+# Operator paths that must ask for the sign-in, space-separated; for Cal.com: "/settings/admin /auth/setup".
+PROTECTED_PATHS="${PROTECTED_PATHS:-}"
 # With a hosted zone, the first deployment requests the certificate itself: none exists before it.
 FIRST_DEPLOYMENT="${FIRST_DEPLOYMENT:-false}"
 REPORTS="${REPORTS:-.}"
@@ -40,8 +44,12 @@ fi
 
 $DEPLOY || exit $?
 
+probe_options=()
+if [ -n "$LOAD_BALANCER_HOST" ]; then probe_options+=(--load-balancer-host "$LOAD_BALANCER_HOST"); fi
+for protected in $PROTECTED_PATHS; do probe_options+=(--protected-path "$protected"); done
+
 # shellcheck disable=SC2086 # VERIFY_OPTIONS holds several words on purpose
-$CLI verify "$URL" --min-days "$MIN_DAYS" --json $VERIFY_OPTIONS >"$REPORTS/verify.json"
+$CLI verify "$URL" --min-days "$MIN_DAYS" --json ${probe_options[@]+"${probe_options[@]}"} $VERIFY_OPTIONS >"$REPORTS/verify.json"
 status=$?
 if [ "$status" -ne 0 ]; then
   print_findings "$REPORTS/verify.json"
