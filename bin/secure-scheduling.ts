@@ -1,25 +1,21 @@
 #!/usr/bin/env node
 /**
  * The bundled app: one SecureSchedulingStack, configured from a JSON file and/or CDK context, checked by the
- * compliance packs at every synth.
+ * compliance packs at every synth. The packs write the reports into the cloud assembly and end the synth's
+ * output with the verdict on each checklist item (`addCompliancePacks`).
  *
- *   npx cdk synth                                   # the embedded example configuration
- *   npx cdk synth -c config=deploy/prod.json        # your settings file
- *   npx cdk synth -c domainName=book.example.org    # any setting, on the command line
+ *   npx cdk synth -q                                # the embedded example configuration
+ *   npx cdk synth -q -c config=deploy/prod.json     # your settings file
+ *   npx cdk synth -q -c domainName=book.example.org # any setting, on the command line
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import {
   addCompliancePacks,
-  checklistVerdicts,
   inSettingTerms,
+  OUTCOME_REPORT_FILES,
   parseConfig,
-  recordedAcknowledgements,
-  RuleOutcomeLog,
-  summarizeValidationReport,
-  verdictLine,
-  writeOutcomeReports,
   SecureSchedulingError,
   SecureSchedulingStack,
   stackPropsFromConfig,
@@ -37,6 +33,16 @@ function readJson(file: string): Record<string, unknown> {
   }
 }
 
+/** A directory as the CDK prints its own: relative to the working directory, unless it is outside it. */
+function displayPath(directory: string): string {
+  const relative = path.relative(process.cwd(), directory);
+  return relative === ''
+    ? '.'
+    : relative.startsWith('..') || path.isAbsolute(relative)
+      ? directory
+      : relative;
+}
+
 function main(): void {
   const app = new App();
   const configFile = app.node.tryGetContext('config') as string | undefined;
@@ -49,43 +55,13 @@ function main(): void {
     `secure-scheduling: configuration from ${configFile ?? 'the embedded example (config/example.json)'}; stack ${config.stackName} in ${config.region}`,
   );
   new SecureSchedulingStack(app, config.stackName, stackPropsFromConfig(config));
-  const outcomes = new RuleOutcomeLog();
-  const packs = addCompliancePacks(app, { outcomes });
-
-  const assembly = app.synth();
-  console.error(`secure-scheduling: templates in ${assembly.directory}`);
-  const [jsonReport, csvReport, sarifReport, markdownReport, htmlReport] = writeOutcomeReports(
-    outcomes.outcomes,
-    assembly.directory,
-  );
-  const summary = summarizeValidationReport(assembly.directory);
-  const report = summary.reportPath ?? path.join(assembly.directory, 'validation-report.json');
-  if (summary.failures.length > 0) {
-    // Under the CDK CLI the app does not fail itself: the CLI reads the report, lists each finding and fails.
-    console.error(
-      `secure-scheduling: ${summary.failures.length} unacknowledged compliance findings; report: ${report}`,
-    );
-  } else {
-    console.error(
-      `secure-scheduling: compliance packs ${packs.map((p) => p.readPackName).join(', ')} found no unacknowledged finding` +
-        `${summary.warnings.length > 0 ? ` (${summary.warnings.length} warnings)` : ''}; ` +
-        `${recordedAcknowledgements(app).length} acknowledgements, each with its reason (docs/compliance.md); report: ${report}`,
-    );
-  }
-  // The last lines a reviewer or a pipeline log shows: one verdict per checklist item, then where to read more.
-  // A verdict other than met does not fail synth; only an unacknowledged finding does.
+  addCompliancePacks(app);
+  // Said before synth: the verdict the packs print during synth is the last thing a synth shows.
+  const outdir = displayPath(app.outdir);
   console.error(
-    'secure-scheduling: checklist verdicts (an item is met only when the evidence it requires is present):',
+    `secure-scheduling: templates and compliance reports in ${outdir} (for reviewers: ${path.join(outdir, OUTCOME_REPORT_FILES.html)}); the verdict on each checklist item comes last`,
   );
-  for (const verdict of checklistVerdicts(outcomes.outcomes)) {
-    console.error(`  ${verdictLine(verdict)}`);
-  }
-  console.error(
-    `secure-scheduling: compliance summary for reviewers: ${htmlReport} (also ${markdownReport})`,
-  );
-  console.error(
-    `secure-scheduling: every rule × resource outcome in ${jsonReport} and ${csvReport}; SARIF: ${sarifReport}`,
-  );
+  app.synth();
 }
 
 try {
@@ -100,8 +76,8 @@ try {
     process.exit(1);
   }
   if (e instanceof Error && e.name === 'ValidationFailed') {
-    // The findings were printed above, one block each; this is the summary a pipeline log ends with.
-    console.error('secure-scheduling: synth stopped by unacknowledged compliance findings (listed above)');
+    // Run on its own, the app fails synth itself: the findings and the verdict that ends with their count were
+    // printed above, and are the last lines a pipeline log shows.
     process.exit(1);
   }
   throw e;

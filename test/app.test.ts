@@ -12,6 +12,11 @@
  * such as test/fixtures/noncompliant-app.ts exits 0), and `cdk synth` then reads the report, prints the
  * findings and exits 1 ("Synthesis finished with errors"). Without it (the app run on its own, or by a CLI
  * that does not send it), `synth()` throws and the app exits 1 itself.
+ *
+ * How the CLI prints a synth (`CdkToolkit.synth` and `ValidationReportFormatter.formatReports`): first what the
+ * app wrote to stderr while it ran, then the validation report, one block per violation sorted by severity
+ * (fatal, error, warning, info, then any other), then the template unless `-q`. The compliance verdict is a
+ * violation of a severity of its own, so it is printed after every finding; one synth here runs the real CLI.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,9 +24,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { APP_CONTEXT } from './support/app';
+import { sarifProblems } from './support/sarif';
 
 const ROOT = path.join(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');
 const BUNDLED_APP = path.join(ROOT, 'bin', 'secure-scheduling.ts');
 const NONCOMPLIANT_APP = path.join(__dirname, 'fixtures', 'noncompliant-app.ts');
 
@@ -33,6 +40,9 @@ const CLI_SETTINGS_CONTEXT: Record<string, unknown> = {
   'aws:cdk:bundling-stacks': ['**'],
   '@aws-cdk/core:failSynthOnValidationErrors': false,
 };
+
+/** What the compliance packs report under: each finding once, and the verdict (`addCompliancePacks`). */
+const COMPLIANCE_PLUGIN = 'SchedulingCompliance';
 
 /** The cdk-nag packs shipped with cdk-nag; the project's own pack follows them. */
 const SHIPPED_PACKS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
@@ -73,7 +83,9 @@ interface ValidationReport {
     readonly conclusion: 'success' | 'failure';
     readonly violations: Array<{
       readonly ruleName: string;
+      readonly description: string;
       readonly severity: string;
+      readonly customSeverity?: string;
       readonly violatingConstructs: Array<{ readonly constructPath: string }>;
     }>;
   }>;
@@ -132,6 +144,59 @@ function synth(
   });
 }
 
+/**
+ * Synthesizes `entry` with the real CDK CLI, `cdk synth -q --app <entry> -o <dir>`, as a user runs it: offline,
+ * with no AWS credentials, no notices, no telemetry and no version check.
+ */
+function cliSynth(name: string, entry: string): Promise<SynthRun> {
+  const outdir = path.join(workDir, name);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('AWS_') && !key.startsWith('CDK_') && key !== 'NODE_ENV') {
+      env[key] = value;
+    }
+  }
+  Object.assign(env, {
+    AWS_CONFIG_FILE: path.join(workDir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(workDir, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+    CDK_DISABLE_VERSION_CHECK: 'true',
+    // The fixture is judged by the packs; the schema validator's half of a synth would add nothing to it.
+    CDK_VALIDATION: 'false',
+  });
+  const args = ['synth', '-q', '--no-notices', '--app', `${TSX} ${entry}`, '-o', outdir];
+  return new Promise((resolve, reject) => {
+    const child = spawn(CDK, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), 100_000);
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      const stderrLines = stderr.split('\n').filter((line) => line.trim() !== '');
+      resolve({ exitCode, stderr, stderrLines, outdir });
+    });
+  });
+}
+
+/**
+ * The violations of a validation report in the order the CDK CLI prints them: by severity (fatal, error,
+ * warning, info, then any other, as `SEVERITY_ORDER` of its `ValidationReportFormatter`), in report order within
+ * one severity.
+ */
+function inPrintOrder(
+  report: ValidationReport,
+): Array<ValidationReport['pluginReports'][number]['violations'][number]> {
+  const order = ['fatal', 'error', 'warning', 'info'];
+  const rank = (severity: string) => (order.includes(severity) ? order.indexOf(severity) : order.length);
+  return report.pluginReports
+    .flatMap((r) => r.violations)
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => rank(a.v.severity) - rank(b.v.severity) || a.i - b.i)
+    .map(({ v }) => v);
+}
+
 /** Runs the named `tasks` at most `limit` at a time (synth is CPU-bound and CI has two cores). */
 async function inParallel<K extends string>(
   tasks: Record<K, () => Promise<SynthRun>>,
@@ -176,8 +241,8 @@ const SYNTHS = {
   // The schema validator judged the example's synth above; this one checks what the settings file changes.
   customConfig: () => synth('custom-config', BUNDLED_APP, { config: customConfigFile }, 'cdk-cli', false),
   badRegion: () => synth('bad-region', BUNDLED_APP, { region: 'moon-1' }),
-  // The fixture is judged by the packs; the schema validator's half of a synth would add nothing to it.
-  nonCompliant: () => synth('noncompliant', NONCOMPLIANT_APP, {}, 'cdk-cli', false),
+  // The fixture is judged by the packs, through the real CDK CLI: what a user sees of a failing synth.
+  nonCompliant: () => cliSynth('noncompliant', path.relative(ROOT, NONCOMPLIANT_APP)),
   nonCompliantValidatedByApp: () =>
     synth('noncompliant-validated-by-app', NONCOMPLIANT_APP, {}, 'app', false),
 };
@@ -218,24 +283,47 @@ describe('bundled app (bin/secure-scheduling.ts)', () => {
 
     test('the validation report has no unacknowledged finding of any severity', () => {
       // cdk.json sets `@aws-cdk/core:strictCfnValidateErrors`: where the app validates on its own (no CDK CLI),
-      // even a warning (such as CloudFormation Validate's W3010 on named zones) stops synth.
+      // even a warning (such as CloudFormation Validate's W3010 on named zones) stops synth. The verdict, of a
+      // severity of its own, is no finding.
       const findings = reportOf(runs.example).pluginReports.flatMap((r) =>
-        r.violations.map((v) => `${r.pluginName}: ${v.ruleName} (${v.severity})`),
+        r.violations
+          .filter((v) => v.severity !== 'custom')
+          .map((v) => `${r.pluginName}: ${v.ruleName} (${v.severity})`),
       );
       expect(findings).toEqual([]);
     });
 
-    test('all five compliance packs ran and none has an unacknowledged finding', () => {
-      expect(runs.example.stderrLines).toContainEqual(
-        expect.stringContaining(
-          `compliance packs ${COMPLIANCE_PACKS.join(', ')} found no unacknowledged finding`,
+    test('all five compliance packs ran, none has an open finding, and the verdict is what the CLI prints last', () => {
+      const report = reportOf(runs.example);
+      // The packs report through one plugin, each finding once: none of them has a report of its own.
+      expect(report.pluginReports.filter((r) => COMPLIANCE_PACKS.includes(r.pluginName))).toEqual([]);
+      const last = inPrintOrder(report).at(-1);
+      expect(last).toMatchObject({ ruleName: 'Verdict', severity: 'custom', customSeverity: 'VERDICT' });
+      const lines = (last?.description ?? '').split('\n');
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^secure-scheduling compliance: ${COMPLIANCE_PACKS.join(', ')} judged \\d+ rule × resource outcomes; \\d+ findings acknowledged, each with its reason$`,
         ),
       );
-      // A pack's report is left out of the file only when it has no finding at all.
-      const packReports = reportOf(runs.example).pluginReports.filter((r) =>
-        COMPLIANCE_PACKS.includes(r.pluginName),
+      // One verdict per checklist item: the embedded example meets all ten.
+      expect(lines.slice(2, 12)).toEqual(
+        ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10'].map((item) =>
+          expect.stringMatching(new RegExp(`^  ${item} met(, with acknowledgements)?$`)),
+        ),
       );
-      expect(packReports).toEqual([]);
+      const outdir = runs.example.outdir;
+      expect(lines.slice(12)).toEqual([
+        `  compliance summary for reviewers: ${path.join(outdir, 'compliance-summary.html')} (also ${path.join(outdir, 'compliance-summary.md')})`,
+        `  every rule × resource outcome: ${path.join(outdir, 'compliance-outcomes.json')}, ${path.join(outdir, 'compliance-outcomes.csv')}; SARIF for code scanning: ${path.join(outdir, 'compliance.sarif')}`,
+        '  0 open findings: every finding is fixed or acknowledged with a reason',
+      ]);
+    });
+
+    test('the app says where the templates and reports are, before the verdict the packs print', () => {
+      expect(runs.example.stderrLines).toEqual([
+        'secure-scheduling: configuration from the embedded example (config/example.json); stack SecureScheduling in eu-west-1',
+        `secure-scheduling: templates and compliance reports in ${runs.example.outdir} (for reviewers: ${path.join(runs.example.outdir, 'compliance-summary.html')}); the verdict on each checklist item comes last`,
+      ]);
     });
 
     test('every acknowledged finding carries its reason, for rules of all four shipped packs', () => {
@@ -280,7 +368,7 @@ describe('bundled app (bin/secure-scheduling.ts)', () => {
         version: string;
         runs: Array<{ results: Array<{ suppressions?: unknown[] }> }>;
       }>(path.join(runs.example.outdir, 'compliance.sarif'));
-      expect(sarif.version).toBe('2.1.0');
+      expect(sarifProblems(sarif)).toEqual([]);
       // Every finding of the default stack is acknowledged, so every SARIF result is suppressed with a reason.
       expect(sarif.runs[0].results.length).toBe(
         report.outcomes.filter((o) => o.status === 'acknowledged').length,
@@ -289,6 +377,54 @@ describe('bundled app (bin/secure-scheduling.ts)', () => {
       const summary = fs.readFileSync(path.join(runs.example.outdir, 'compliance-summary.md'), 'utf8');
       expect(summary).toContain('passed or was acknowledged with a reason: synth succeeded.');
       expect(summary).toContain('## C10: Keep activity logs');
+    });
+
+    test('SARIF results point at the line of the library that made each resource', () => {
+      type Result = {
+        ruleId: string;
+        locations: Array<{
+          physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
+          logicalLocations: Array<{ name?: string; fullyQualifiedName: string }>;
+        }>;
+        properties: Record<string, string>;
+      };
+      const sarif = readJson<{ runs: Array<{ results: Result[] }> }>(
+        path.join(runs.example.outdir, 'compliance.sarif'),
+      );
+      const results = sarif.runs[0].results;
+      const inSource = results.filter((r) =>
+        /^lib\/.*\.ts$/.test(r.locations[0].physicalLocation.artifactLocation.uri),
+      );
+      // A few resources are made deep in aws-cdk-lib (rules of security groups): those point at the template.
+      expect(inSource.length).toBeGreaterThan(results.length / 2);
+      for (const r of results) {
+        const { artifactLocation, region } = r.locations[0].physicalLocation;
+        expect({ uri: artifactLocation.uri, line: region?.startLine }).toEqual({
+          uri: expect.stringMatching(/^lib\/.*\.ts$|^file:\/\/.*\/SecureScheduling\.template\.json$/),
+          line: expect.any(Number),
+        });
+        expect(r.properties).toMatchObject({ stack: 'SecureScheduling', region: 'eu-west-1' });
+      }
+      const ec23 = results.find((r) => r.ruleId === 'AwsSolutions-EC23');
+      expect(ec23?.locations[0].physicalLocation.artifactLocation.uri).toBe(
+        'lib/ingress/tls-load-balancer.ts',
+      );
+      const source = fs.readFileSync(path.join(ROOT, 'lib/ingress/tls-load-balancer.ts'), 'utf8').split('\n')[
+        (ec23?.locations[0].physicalLocation.region?.startLine ?? 0) - 1
+      ];
+      expect(source).toContain('new ec2.SecurityGroup(');
+    });
+
+    test("the reviewers' summary draws the stack's architecture: all four tiers, with the checklist items judged", () => {
+      const html = fs.readFileSync(path.join(runs.example.outdir, 'compliance-summary.html'), 'utf8');
+      expect(html).toContain('<figcaption>Architecture of SecureScheduling</figcaption>');
+      for (const tier of ['Edge tier', 'App tier', 'Data tier', 'Audit tier']) {
+        expect(html).toContain(`>${tier}</text>`);
+      }
+      for (const item of ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10']) {
+        expect(html).toMatch(new RegExp(`<a href="#${item}" class="badge (passed|acknowledged)">`));
+      }
+      expect(html).not.toContain('class="badge open"');
     });
 
     test('needs no AWS lookup (the assembly asks for no missing context)', () => {
@@ -365,41 +501,89 @@ describe('bundled app (bin/secure-scheduling.ts)', () => {
 });
 
 describe('compliance packs registered with addCompliancePacks (test/fixtures/noncompliant-app.ts)', () => {
-  test('run by the CDK CLI: the app exits 0 and its report fails on the bucket, for `cdk synth` to stop', () => {
+  test('run by the CDK CLI: the app returns, and `cdk synth` stops on the report, which fails on the bucket', () => {
     const { exitCode, stderr, stderrLines } = runs.nonCompliant;
-    expect({ exitCode, stderr }).toMatchObject({ exitCode: 0 });
+    expect({ exitCode, stderr }).toMatchObject({ exitCode: 1 });
     expect(stderrLines).toContain('noncompliant-app: synth returned');
+    expect(stderrLines.at(-1)).toBe('Synthesis finished with errors');
     const report = reportOf(runs.nonCompliant);
-    // A bucket without TLS enforcement fails every shipped pack (the project's pack has no bucket rule yet).
-    expect(report.pluginReports.filter((r) => r.conclusion === 'failure').map((r) => r.pluginName)).toEqual(
-      expect.arrayContaining(SHIPPED_PACKS),
-    );
-    const awsSolutions = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions');
-    expect(awsSolutions?.violations).toContainEqual(
+    const compliance = report.pluginReports.find((r) => r.pluginName === COMPLIANCE_PLUGIN);
+    expect(compliance?.conclusion).toBe('failure');
+    // A bucket without TLS enforcement fails every shipped pack: one finding, under the first pack's rule id.
+    expect(compliance?.violations).toContainEqual(
       expect.objectContaining({
-        ruleName: 'AwsSolutions-S10',
+        ruleName: 'AwsSolutions::AwsSolutions-S10',
         severity: 'error',
+        description: expect.stringContaining(
+          `${SHIPPED_PACKS.join(', ')}: S3BucketSSLRequestsOnly at NonCompliant/PlainHttpBucket/Resource: `,
+        ),
         violatingConstructs: [
           expect.objectContaining({ constructPath: 'NonCompliant/PlainHttpBucket/Resource' }),
         ],
       }),
     );
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-      const ruleNames = report.pluginReports
-        .filter((r) => r.pluginName === pack)
-        .flatMap((r) => r.violations.map((v) => v.ruleName));
-      expect(ruleNames).toContain(`${pack}-S3BucketSSLRequestsOnly`);
+    expect(report.pluginReports.filter((r) => COMPLIANCE_PACKS.includes(r.pluginName))).toEqual([]);
+  });
+
+  test('run by the CDK CLI: each finding is printed once, with the packs that raised it and where it was made', () => {
+    const { stderrLines } = runs.nonCompliant;
+    const blocks = stderrLines.filter((line) => /^ERROR /.test(line));
+    expect(blocks.filter((line) => line.includes('S3BucketSSLRequestsOnly'))).toEqual([
+      expect.stringMatching(
+        /^ERROR AwsSolutions, HIPAA\.Security, NIST\.800\.53\.R5, PCI\.DSS\.321: S3BucketSSLRequestsOnly at NonCompliant\/PlainHttpBucket\/Resource: /,
+      ),
+    ]);
+    // Each block names its resource once, after the line of the app that made it.
+    const resources = stderrLines.filter((line) =>
+      line.startsWith('   NonCompliant/PlainHttpBucket/Resource'),
+    );
+    expect(resources).toHaveLength(blocks.length);
+    expect(stderrLines.filter((line) => line === 'test/fixtures/noncompliant-app.ts:14:1')).toHaveLength(
+      blocks.length,
+    );
+  });
+
+  test('run by the CDK CLI: the last lines are the verdict on each item, the reports, and the count', () => {
+    const { stderrLines, outdir } = runs.nonCompliant;
+    const verdict = stderrLines.findIndex((line) =>
+      line.startsWith('VERDICT secure-scheduling compliance: '),
+    );
+    expect(verdict).toBeGreaterThan(stderrLines.map((line) => /^ERROR /.test(line)).lastIndexOf(true));
+    const blocks = stderrLines.filter((line) => /^ERROR /.test(line)).length;
+    expect(stderrLines.slice(verdict + 2, verdict + 12).map((line) => line.trim().split(' ')[0])).toEqual([
+      'C1',
+      'C2',
+      'C3',
+      'C4',
+      'C5',
+      'C6',
+      'C7',
+      'C8',
+      'C9',
+      'C10',
+    ]);
+    expect(stderrLines.slice(verdict + 12)).toEqual([
+      `  compliance summary for reviewers: ${path.join(outdir, 'compliance-summary.html')} (also ${path.join(outdir, 'compliance-summary.md')})`,
+      `  every rule × resource outcome: ${path.join(outdir, 'compliance-outcomes.json')}, ${path.join(outdir, 'compliance-outcomes.csv')}; SARIF for code scanning: ${path.join(outdir, 'compliance.sarif')}`,
+      `  ${blocks} open findings in 1 resource, each listed above: synth fails until each is fixed or acknowledged with a reason (${COMPLIANCE_PLUGIN})`,
+      // The CLI's own closing of a block, then of the synth.
+      `   Acknowledge with '${COMPLIANCE_PLUGIN}::Verdict'`,
+      'Synthesis finished with errors',
+    ]);
+    for (const file of ['compliance-summary.html', 'compliance-outcomes.json', 'compliance.sarif']) {
+      expect(fs.existsSync(path.join(outdir, file))).toBe(true);
     }
   });
 
-  test('run on its own: the app fails synth with exit code 1, naming the rule', () => {
+  test('run on its own: the app fails synth with exit code 1, naming the rule, and prints the verdict', () => {
     const { exitCode, stderr } = runs.nonCompliantValidatedByApp;
     expect({ exitCode, stderr }).toMatchObject({ exitCode: 1 });
     expect(stderr).toContain("Acknowledge with 'AwsSolutions::AwsSolutions-S10'");
     expect(stderr).toContain('Validation failed');
+    expect(stderr).toMatch(/^ {2}\d+ open findings in 1 resource, each listed above: /m);
     expect(stderr).not.toContain('noncompliant-app: synth returned');
     expect(failingReports(runs.nonCompliantValidatedByApp)).toContainEqual(
-      expect.stringMatching(/^AwsSolutions: .*AwsSolutions-S10/),
+      expect.stringMatching(/^SchedulingCompliance: .*AwsSolutions::AwsSolutions-S10/),
     );
   });
 });

@@ -25,19 +25,36 @@ PROTECTED_PATHS="${PROTECTED_PATHS:-}"
 FIRST_DEPLOYMENT="${FIRST_DEPLOYMENT:-false}"
 REPORTS="${REPORTS:-.}"
 
-print_findings() {
-  node -e 'for (const f of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).findings ?? [])
-    console.error(`release-gate: ${f.severity} ${f.id}: ${f.message}`)' "$1"
+# Prints on standard error what a check's JSON result says went wrong: its error and its findings. A file
+# without a JSON result (empty when the command could not start or printed nothing, or text from an older or
+# other command) is said so in one line instead; reading never fails, so the check's exit code is what counts.
+print_result() {
+  node -e 'const [file, check] = process.argv.slice(1);
+    let text = "";
+    try { text = require("fs").readFileSync(file, "utf8"); } catch {}
+    let result;
+    try { result = JSON.parse(text); } catch {}
+    if (result === null || typeof result !== "object") {
+      const found = text.trim() === "" ? "nothing" : `no JSON result (${JSON.stringify(text.trim().slice(0, 80))})`;
+      console.error(`release-gate: ${check} printed ${found} in ${file}; see its own messages`);
+    } else {
+      const error = result.error && typeof result.error === "object" ? `${result.error.kind} error: ${result.error.message}` : result.error;
+      if (error) console.error(`release-gate: ${check}: ${error}`);
+      for (const f of Array.isArray(result.findings) ? result.findings : [])
+        console.error(`release-gate: ${f.severity} ${f.id}: ${f.message}`);
+    }' "$1" "$2" || echo "release-gate: could not read $1" >&2
 }
 
 $CLI cert-check --domain "$DOMAIN" --min-days "$MIN_DAYS" --json >"$REPORTS/cert-check.json"
 status=$?
-only_not_found=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(r.findings.length === 1 && r.findings[0].id === "CERT_NOT_FOUND")' "$REPORTS/cert-check.json" 2>/dev/null)
+only_not_found=$(node -e 'let r = {};
+  try { r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); } catch {}
+  const f = Array.isArray(r?.findings) ? r.findings : [];
+  console.log(f.length === 1 && f[0].id === "CERT_NOT_FOUND")' "$REPORTS/cert-check.json" 2>/dev/null)
 if [ "$status" -eq 1 ] && [ "$FIRST_DEPLOYMENT" = true ] && [ "$only_not_found" = true ]; then
   echo "release-gate: no certificate for $DOMAIN yet: the first deployment requests it"
 elif [ "$status" -ne 0 ]; then
-  print_findings "$REPORTS/cert-check.json"
+  print_result "$REPORTS/cert-check.json" cert-check
   echo "release-gate: cert-check exited $status: not deploying" >&2
   exit "$status"
 fi
@@ -52,7 +69,7 @@ for protected in $PROTECTED_PATHS; do probe_options+=(--protected-path "$protect
 $CLI verify "$URL" --min-days "$MIN_DAYS" --json ${probe_options[@]+"${probe_options[@]}"} $VERIFY_OPTIONS >"$REPORTS/verify.json"
 status=$?
 if [ "$status" -ne 0 ]; then
-  print_findings "$REPORTS/verify.json"
+  print_result "$REPORTS/verify.json" verify
   echo "release-gate: verify exited $status: the release is not good" >&2
 fi
 exit "$status"

@@ -5,7 +5,12 @@
  * Fargate from a pinned image, alarms on its health and a daily check of the certificate. One KMS key encrypts
  * all the stack's log groups.
  *
+ * In this repository:
+ *
  *   npx cdk synth --app "npx tsx docs/examples/standalone-constructs.ts"
+ *
+ * In your own CDK app, with secure-scheduling installed: copy this file, import from 'secure-scheduling'
+ * instead of '../../lib', and run it the same way with your app's TypeScript runner (tsx, ts-node).
  */
 import { App, AppProps, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';

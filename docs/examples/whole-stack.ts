@@ -3,7 +3,12 @@
  * account's own ECR repository, a DNS-validated certificate, alerts by email and webhook, the database with
  * its backups and the activity log; pull access to the repository is granted by the library.
  *
+ * In this repository:
+ *
  *   npx cdk synth --app "npx tsx docs/examples/whole-stack.ts"
+ *
+ * In your own CDK app, with secure-scheduling installed: copy this file, import from 'secure-scheduling'
+ * instead of '../../lib', and run it the same way with your app's TypeScript runner (tsx, ts-node).
  */
 import { App, AppProps, Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';

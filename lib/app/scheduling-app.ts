@@ -12,6 +12,7 @@ import {
   CALCOM_OPERATOR_PATHS,
   CALCOM_SIGNUP_PATHS,
 } from '../ingress/calcom-operator-paths';
+import { SecureSchedulingError } from '../errors';
 import { LoginEndpoint, SignupPaths } from '../ingress/web-firewall';
 import { calComIntegrationDomainNames } from '../network/integration-domains';
 
@@ -194,20 +195,27 @@ export class SchedulingApp {
    */
   public static calCom(options: CalComOptions): SchedulingAppDefinition {
     const image = options.image ?? CALCOM_DEFAULT_IMAGE;
+    const preset: Record<string, string> = {
+      NEXT_PUBLIC_WEBAPP_URL: options.publicUrl,
+      NEXTAUTH_URL: `${options.publicUrl}/api/auth`,
+      CALCOM_TELEMETRY_DISABLED: '1',
+      NEXT_TELEMETRY_DISABLED: '1',
+      NODE_ENV: 'production',
+      // The root file system is read-only: tools that keep caches under $HOME (yarn, npm) use the scratch volume.
+      HOME: '/tmp',
+    };
+    // Refused rather than replaced: a value the caller wrote never disappears without a word.
+    const clashes = Object.keys(options.environment ?? {}).filter((n) => Object.hasOwn(preset, n));
+    if (clashes.length > 0) {
+      throw new SecureSchedulingError('INVALID_PROP', [
+        `\`environment\` must not set ${clashes.join(', ')}: SchedulingApp.calCom() sets ${clashes.length === 1 ? 'it' : 'them'} (the public URL from \`publicUrl\`, telemetry off, production mode, HOME on the scratch volume)`,
+      ]);
+    }
     return {
       name: 'calcom',
       imageReference: image,
       containerPort: 3000,
-      environment: {
-        ...options.environment,
-        NEXT_PUBLIC_WEBAPP_URL: options.publicUrl,
-        NEXTAUTH_URL: `${options.publicUrl}/api/auth`,
-        CALCOM_TELEMETRY_DISABLED: '1',
-        NEXT_TELEMETRY_DISABLED: '1',
-        NODE_ENV: 'production',
-        // The root file system is read-only: tools that keep caches under $HOME (yarn, npm) use the scratch volume.
-        HOME: '/tmp',
-      },
+      environment: { ...options.environment, ...preset },
       generatedSecrets: {
         NEXTAUTH_SECRET: { length: 48, description: 'Signs Cal.com session tokens (NEXTAUTH_SECRET)' },
         // Cal.com encrypts stored calendar and app credentials with this AES-256 key: 32 characters.

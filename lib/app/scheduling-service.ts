@@ -26,7 +26,13 @@ import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { sourceScopedPrincipal } from '../private/service-trust';
 import { parseImageReference } from '../private/image-reference';
 import { Problems } from '../private/problems';
-import { SECRET_NAME } from '../private/secret-names';
+import { isSecretName } from '../private/secret-name-words';
+import {
+  ALB_HEALTH_CHECK_INTERVAL_SECONDS,
+  healthCheckPathProblems,
+  passwordLengthProblems,
+  secondsProblems,
+} from '../private/service-limits';
 import { tlsVerificationProblems } from '../private/tls-environment';
 import { TlsLoadBalancer } from '../ingress/tls-load-balancer';
 import {
@@ -562,9 +568,14 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
   );
   problems.range('cpuTargetPercent', v.cpuTargetPercent, 10, 90, 'percent');
   problems.range('requestsPerTarget', v.requestsPerTarget, 1, 1_000_000);
-  problems.check(
-    !v.healthCheckPath.startsWith('/'),
-    `\`healthCheckPath\` must start with '/', got '${v.healthCheckPath}'`,
+  problems.add(...healthCheckPathProblems('healthCheckPath', v.healthCheckPath));
+  problems.add(
+    ...secondsProblems(
+      'healthCheckInterval',
+      props.healthCheckInterval,
+      ALB_HEALTH_CHECK_INTERVAL_SECONDS,
+      "ALB's 5 to 300, and more than the 5-second health check timeout",
+    ),
   );
   problems.retention('logRetention', v.logRetention);
   problems.range('app.containerPort', props.app.containerPort, 1024, 65535);
@@ -577,7 +588,7 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
     !v.egressPorts.includes(443),
     `\`egressPorts\` must include 443, got [${v.egressPorts.join(', ')}]: the tasks pull their image and read their secrets over HTTPS`,
   );
-  const looksSecret = Object.keys(props.app.environment).filter((n) => SECRET_NAME.test(n));
+  const looksSecret = Object.keys(props.app.environment).filter(isSecretName);
   problems.check(
     looksSecret.length > 0,
     `\`app.environment\` must not carry ${looksSecret.join(', ')}: the name says secret, so pass it in \`secrets\` (Secrets Manager), never as a plain value`,
@@ -607,6 +618,17 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
     `\`app.environment\` must not set ${plainSecretNames.join(', ')}: they are secrets and come from Secrets Manager`,
   );
   problems.add(...tlsVerificationProblems(props.app.environment, 'app.environment'));
+  for (const [name, spec] of Object.entries(props.app.generatedSecrets)) {
+    problems.add(...passwordLengthProblems(`app.generatedSecrets.${name}.length`, spec.length));
+  }
+  // The database's connection settings are the service's to set: a value of the app's would be replaced.
+  const databaseOwned = props.database
+    ? Object.keys(databaseEnvironment(props.database)).filter((n) => Object.hasOwn(props.app.environment, n))
+    : [];
+  problems.check(
+    databaseOwned.length > 0,
+    `\`app.environment\` must not set ${databaseOwned.join(', ')} when a \`database\` is given: the service sets them to the database's endpoint with PGSSLMODE=${DATABASE_SSL_MODE}`,
+  );
   problems.throwIfAny(scope);
 }
 

@@ -2,14 +2,56 @@
  * `secure-scheduling cert-check`: the pipeline's preflight before `cdk deploy`. Finds the ACM certificates
  * that may serve the domain (or takes the one named by ARN), describes and assesses them (checklist C1).
  */
-import { parseArgs } from 'node:util';
 import { ACMClient } from '@aws-sdk/client-acm';
+import {
+  Command,
+  CommandIo,
+  parseCommandLine,
+  printUsageError,
+  usageLine,
+  UsageError,
+  wantsJson,
+} from '../private/command-line';
 import { AwsUnavailableError, CERTIFICATE_ARN, describeCertificate, findCertificates } from './acm-lookup';
 import { assessCertificates, DEFAULT_CERTIFICATE_POLICY } from './assessment';
-import { CommandIo, EXIT_CODES, printResult, printUnavailable, UsageError } from './check-output';
+import { printResult, printUnavailable } from './check-output';
 
-export const CERT_CHECK_USAGE =
-  'usage: secure-scheduling cert-check --domain <name> [--region <region>] [--arn <certificate arn>] [--min-days <n>] [--json]';
+const CERT_CHECK_OPTIONS = {
+  domain: {
+    type: 'string',
+    value: '<name>',
+    required: true,
+    description: 'Required. The name users reach the app at.',
+  },
+  region: {
+    type: 'string',
+    value: '<region>',
+    description:
+      "Region of the certificates. Default: the region of --arn, else the AWS SDK's configured region.",
+  },
+  arn: {
+    type: 'string',
+    value: '<certificate arn>',
+    description: 'Check this certificate only, instead of searching.',
+  },
+  'min-days': {
+    type: 'string',
+    value: '<n>',
+    description: `Fewer days left than this is CERT_EXPIRING. Default ${DEFAULT_CERTIFICATE_POLICY.minDaysLeft}.`,
+  },
+  json: { type: 'boolean', description: 'Print the result as one JSON document on standard output.' },
+} as const;
+
+/** `cert-check` as the CLI runs it: its options, its help and its run. */
+export const CERT_CHECK_COMMAND: Command<typeof CERT_CHECK_OPTIONS> = {
+  name: 'cert-check',
+  summary: 'Before a deploy: finds the ACM certificates that may serve the domain and checks them.',
+  exitCodes: '0 healthy, 1 findings, 2 bad usage, 3 AWS could not be asked',
+  options: CERT_CHECK_OPTIONS,
+  run: (args, io) => certCheck(args, io),
+};
+
+export const CERT_CHECK_USAGE = usageLine(CERT_CHECK_COMMAND);
 
 /** What `cert-check` was asked. */
 export interface CertCheckOptions {
@@ -36,23 +78,7 @@ export function parseMinDays(value: string | undefined, fallback: number): numbe
 
 /** Reads `cert-check`'s arguments; throws `UsageError` naming the option at fault. */
 export function parseCertCheckArgs(args: string[]): CertCheckOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        domain: { type: 'string' },
-        region: { type: 'string' },
-        arn: { type: 'string' },
-        'min-days': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandLine(CERT_CHECK_COMMAND, args);
   const problems: string[] = [];
   if (values.domain === undefined) {
     problems.push('--domain is required');
@@ -94,8 +120,7 @@ export async function certCheck(args: string[], io: CommandIo, now: Date = new D
   try {
     options = parseCertCheckArgs(args);
   } catch (error) {
-    io.err(`secure-scheduling: ${(error as Error).message}\n${CERT_CHECK_USAGE}`);
-    return EXIT_CODES.USAGE;
+    return printUsageError((error as Error).message, CERT_CHECK_USAGE, wantsJson(args), io);
   }
   const region = options.region ?? (options.arn ? CERTIFICATE_ARN.exec(options.arn)?.[1] : undefined);
   const client = new ACMClient(region ? { region } : {});

@@ -144,6 +144,9 @@ export class CertificateMonitor extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: DEAD_LETTER_RETENTION,
+      // It holds the failed runs someone has not looked at yet: kept when the monitor is turned off, the stack
+      // deleted or the queue replaced (CloudFormation deletes a queue with its messages otherwise).
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.role = new ManagedPolicyRole(this, 'Role', {

@@ -2,33 +2,12 @@
  * What the `cert-check` and `verify` commands print and how they exit: one shape for both, so a pipeline
  * handles them alike.
  */
+import { CommandIo, EXIT_CODES } from '../private/command-line';
 import { CheckResult, Finding } from './assessment';
 
-/** Exit codes of `cert-check` and `verify`. */
-export const EXIT_CODES = {
-  /** Healthy: no error finding. */
-  OK: 0,
-  /** At least one error finding. */
-  FINDINGS: 1,
-  /** Bad usage: unknown option, missing or malformed value. */
-  USAGE: 2,
-  /** AWS or the endpoint could not be asked: credentials, access denied, throttled past retries, unreachable. */
-  UNAVAILABLE: 3,
-} as const;
-
-/** Where a command writes: injectable so the commands can be run in-process. */
-export interface CommandIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
-
-export const PROCESS_IO: CommandIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
-/** A usage problem: the command exits 2 with the message and its usage line. */
-export class UsageError extends Error {}
+// The exit codes, the output streams and the usage error are those of every command of the CLI.
+export { EXIT_CODES, PROCESS_IO, UsageError } from '../private/command-line';
+export type { CommandIo } from '../private/command-line';
 
 /** Prints a result (as JSON, or as lines for a person) and returns the exit code. */
 export function printResult(result: CheckResult, json: boolean, io: CommandIo, subject: string): number {

@@ -3,14 +3,63 @@
  * TLS and certificate, and an outside-in probe of what its edge answers.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import {
+  Command,
+  CommandIo,
+  EXIT_CODES,
+  parseCommandLine,
+  printUsageError,
+  usageLine,
+  UsageError,
+  wantsJson,
+} from '../private/command-line';
 import { DEFAULT_CERTIFICATE_POLICY } from './assessment';
 import { parseMinDays } from './cert-check';
-import { CommandIo, EXIT_CODES, printUnavailable, UsageError } from './check-output';
+import { printUnavailable } from './check-output';
 import { checkEndpoint, EndpointCheckOptions, EndpointUnreachableError } from './tls-verifier';
 
-export const VERIFY_USAGE =
-  'usage: secure-scheduling verify <https-url> [--ca <pem file>] [--min-days <n>] [--http-port <port>] [--load-balancer-host <name>] [--protected-path <path>]... [--json]';
+const VERIFY_OPTIONS = {
+  ca: {
+    type: 'string',
+    value: '<pem file>',
+    description: "Trust the CA certificates in this PEM file instead of the system's (a private CA).",
+  },
+  'min-days': {
+    type: 'string',
+    value: '<n>',
+    description: `Fewer days left on the served certificate than this is CERT_EXPIRING. Default ${DEFAULT_CERTIFICATE_POLICY.minDaysLeft}.`,
+  },
+  'http-port': {
+    type: 'string',
+    value: '<port>',
+    description: 'Port where plain HTTP should answer with a redirect. Default 80.',
+  },
+  'load-balancer-host': {
+    type: 'string',
+    value: '<name>',
+    description:
+      "The load balancer's own DNS name (the stack's LoadBalancerDnsName output): it must not reach the app.",
+  },
+  'protected-path': {
+    type: 'string',
+    value: '<path>',
+    multiple: true,
+    description: 'A path that must demand a sign-in, starting with /; repeat the option for more.',
+  },
+  json: { type: 'boolean', description: 'Print the result as one JSON document on standard output.' },
+} as const;
+
+/** `verify` as the CLI runs it: its argument, its options, its help and its run. */
+export const VERIFY_COMMAND: Command<typeof VERIFY_OPTIONS> = {
+  name: 'verify',
+  summary: 'After a deploy: checks the live endpoint, its TLS and certificate, and what its edge answers.',
+  exitCodes: '0 healthy, 1 findings, 2 bad usage, 3 the endpoint could not be reached',
+  arguments: [{ name: '<https-url>', description: 'Required. The endpoint, as users reach it.' }],
+  options: VERIFY_OPTIONS,
+  run: (args, io) => verify(args, io),
+};
+
+export const VERIFY_USAGE = usageLine(VERIFY_COMMAND);
 
 /** A DNS name: labels of letters, digits and inner hyphens, at least two of them (RFC 1123). */
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
@@ -20,25 +69,7 @@ const REQUEST_PATH = /^\/(?!\/)[\x21-\x7e]*$/;
 
 /** Reads `verify`'s arguments; throws `UsageError` naming the option at fault. */
 export function parseVerifyArgs(args: string[]): EndpointCheckOptions & { readonly json: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        ca: { type: 'string' },
-        'min-days': { type: 'string' },
-        'http-port': { type: 'string' },
-        'load-balancer-host': { type: 'string' },
-        'protected-path': { type: 'string', multiple: true },
-        json: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(VERIFY_COMMAND, args);
   const problems: string[] = [];
   let url: URL | undefined;
   if (positionals.length !== 1) {
@@ -119,8 +150,7 @@ export async function verify(args: string[], io: CommandIo, now: Date = new Date
   try {
     options = parseVerifyArgs(args);
   } catch (error) {
-    io.err(`secure-scheduling: ${(error as Error).message}\n${VERIFY_USAGE}`);
-    return EXIT_CODES.USAGE;
+    return printUsageError((error as Error).message, VERIFY_USAGE, wantsJson(args), io);
   }
   let result;
   try {

@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { coverFindingIds } from './finding-acknowledgements';
 
 /** An item of the security checklist (see docs/architecture.md#the-security-checklist). */
 export type ChecklistItem = 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7' | 'C8' | 'C9' | 'C10';
@@ -219,15 +220,21 @@ export const ACKNOWLEDGEMENTS = {
 /** Names of the sites in `ACKNOWLEDGEMENTS`. */
 export type AcknowledgementSite = keyof typeof ACKNOWLEDGEMENTS;
 
-/** Acknowledges, on `scope` and everything below it, the findings registered for `site`. */
-export function acknowledge(scope: IConstruct, site: AcknowledgementSite): void {
-  const entries: readonly Acknowledgement[] = ACKNOWLEDGEMENTS[site];
-  Validations.of(scope).acknowledge(
-    ...entries.map((a) => ({
-      id: a.ruleId,
-      reason: a.checklist ? `[${a.checklist}] ${a.reason}` : a.reason,
-    })),
-  );
+/**
+ * Acknowledges, on `scope` and everything below it, the findings registered for `site`, or the acknowledgements
+ * given (an app's own, for its own constructs). Each reason is recorded as `[<checklist item>] <reason>`.
+ * An acknowledgement of a bare rule id covers every finding that rule reports by id on `scope` or below, e.g.
+ * `SchedulingChecklist-C5-CustomerManagedKeys` covers `SchedulingChecklist-C5-CustomerManagedKeys[kms-key]`:
+ * at synth, each finding id is acknowledged on `scope` with the same reason (cdk-nag 3 matches ids exactly).
+ */
+export function acknowledge(scope: IConstruct, site: AcknowledgementSite | readonly Acknowledgement[]): void {
+  const entries: readonly Acknowledgement[] = typeof site === 'string' ? ACKNOWLEDGEMENTS[site] : site;
+  const rules = entries.map((a) => ({
+    id: a.ruleId,
+    reason: a.checklist ? `[${a.checklist}] ${a.reason}` : a.reason,
+  }));
+  Validations.of(scope).acknowledge(...rules);
+  coverFindingIds(scope, rules);
 }
 
 /** An acknowledgement found on a construct of a synthesized tree. */

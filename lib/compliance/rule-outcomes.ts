@@ -29,9 +29,23 @@ export interface RuleOutcome {
 
 type Rule = IApplyRule['rule'];
 
+/** What a rule checks, beyond the id a pack reports it by. */
+export interface RuleCheck {
+  /**
+   * The name of the check: its function's name, which packs that run the same check share
+   * (`S3BucketSSLRequestsOnly` is `AwsSolutions-S10` and `HIPAA.Security-S3BucketSSLRequestsOnly`).
+   */
+  readonly name: string;
+  /** Why the rule exists, as the pack explains it. */
+  readonly explanation: string;
+}
+
 /** Collects the outcomes of every rule the recording packs evaluate, acknowledged findings included. */
 export class RuleOutcomeLog {
   public readonly outcomes: RuleOutcome[] = [];
+
+  /** What each rule that reported a finding checks, by its id without the finding (`AwsSolutions-IAM5`). */
+  private readonly checks = new Map<string, RuleCheck>();
 
   /**
    * What each rule said of each resource during one synth's validation, shared by the packs of this log. The
@@ -44,14 +58,34 @@ export class RuleOutcomeLog {
    */
   private ruleResults?: WeakMap<CfnResource, Map<Rule, NagRuleResult>>;
 
-  /** Starts sharing rule results among the packs of this synth's validation. */
+  /**
+   * Starts sharing rule results among the packs of this synth's validation. The first pack to validate starts
+   * the log afresh: an app synthesized twice records each synth's outcomes, not both.
+   */
   public beginValidation(): void {
-    this.ruleResults ??= new WeakMap();
+    if (this.ruleResults === undefined) {
+      this.outcomes.length = 0;
+      this.checks.clear();
+      this.ruleResults = new WeakMap();
+    }
   }
 
   /** Stops sharing: the next synth judges its resources afresh. */
   public endValidation(): void {
     this.ruleResults = undefined;
+  }
+
+  /**
+   * What the rule `ruleId` (with or without its finding in brackets) checks, when it reported a finding: the
+   * findings of one check on one resource are reported once, with every pack that raised them.
+   */
+  public checkOf(ruleId: string): RuleCheck | undefined {
+    return this.checks.get(ruleId.replace(/\[.*$/, ''));
+  }
+
+  /** Notes what the rule `ruleId` checks; the recording packs call it for each rule that reports a finding. */
+  public noteCheck(ruleId: string, check: RuleCheck): void {
+    if (!this.checks.has(ruleId)) this.checks.set(ruleId, check);
   }
 
   /** What `rule` says of `node`: from an earlier pack of the same validation, or by running it. */
@@ -133,6 +167,13 @@ export function recordingPack(
 
     private record(params: IApplyRule, id: string, status: OutcomeStatus): void {
       const acknowledgement = status === 'compliant' ? undefined : acknowledgementOf(params.node, id);
+      if (status !== 'compliant' && !acknowledgement) {
+        // Only findings are merged across packs, so only their rules are noted (a few, not every rule).
+        log.noteCheck((this.current as { ruleId: string }).ruleId, {
+          name: params.rule.name,
+          explanation: params.explanation,
+        });
+      }
       log.outcomes.push({
         pack: this.readPackName,
         ruleId: id,
@@ -147,7 +188,12 @@ export function recordingPack(
   return new (RecordingPack as unknown as PackClass)(scope, props);
 }
 
-/** The acknowledgement of `ruleId` on `construct` or the nearest ancestor that has one, the way cdk-nag looks. */
+/**
+ * The acknowledgement of `ruleId` on `construct` or the nearest ancestor that has one, the way cdk-nag looks.
+ * Both forms aws-cdk-lib records count: the rule id alone (`AwsSolutions-S10`, recorded as
+ * `Annotation::AwsSolutions-S10`) and the id with its pack (`AwsSolutions::AwsSolutions-S10`, the form the CDK
+ * CLI suggests).
+ */
 export function acknowledgementOf(
   construct: IConstruct,
   ruleId: string,
@@ -158,11 +204,23 @@ export function acknowledgementOf(
         continue;
       }
       for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-        if (id.replace(/^annotation::/i, '') === ruleId) {
+        if (acknowledgedId(id) === ruleId) {
           return { reason: String(reason), constructPath: current.node.path };
         }
       }
     }
   }
   return undefined;
+}
+
+/**
+ * The rule id an acknowledgement names, without the namespace aws-cdk-lib records it under: `Annotation::`
+ * for an id given alone, or the pack's own (`AwsSolutions::AwsSolutions-S10`). Another namespace names a rule
+ * of another plugin and is kept, so it matches no rule of the packs.
+ */
+function acknowledgedId(id: string): string {
+  const namespaced = /^([\w.-]+)::(.*)$/.exec(id);
+  if (!namespaced) return id;
+  const [, namespace, rule] = namespaced;
+  return /^annotation$/i.test(namespace) || rule.startsWith(`${namespace}-`) ? rule : id;
 }

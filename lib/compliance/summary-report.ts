@@ -17,8 +17,31 @@ const STATUS_HEADERS = ['Compliant', 'Acknowledged', 'Non-compliant', 'Error'];
 /** What a rule that had no resource to judge reads in the per-rule tables. */
 const NOT_CHECKED = 'not checked';
 
-/** A table cell: one value, or a list of construct paths (one a line in HTML, comma-separated in Markdown). */
-type Cell = string | readonly string[];
+/** The architecture picture of one stack, an inline SVG (`architectureSvg`). */
+export interface ArchitectureFigure {
+  readonly stack: string;
+  readonly svg: string;
+}
+
+/** What may go into the reviewers' summary besides the outcomes. */
+export interface SummaryOptions {
+  /**
+   * A picture of each stack, drawn at the top of the HTML summary.
+   * @default - no picture
+   */
+  readonly architecture?: readonly ArchitectureFigure[];
+}
+
+/** The outcomes of one rule, in a table: their counts per status, and in HTML the resources of each status. */
+interface OutcomesCell {
+  readonly outcomes: readonly RuleOutcome[];
+}
+
+/**
+ * A table cell: one value, a list of construct paths (one a line in HTML, comma-separated in Markdown), or the
+ * outcomes of a rule.
+ */
+type Cell = string | readonly string[] | OutcomesCell;
 
 /** A piece of the reviewers' summary, rendered as Markdown or as HTML. */
 type Block =
@@ -28,7 +51,11 @@ type Block =
       readonly kind: 'table';
       readonly header: readonly string[];
       readonly rows: ReadonlyArray<readonly Cell[]>;
-    };
+    }
+  | { readonly kind: 'figure'; readonly caption: string; readonly svg: string };
+
+/** A list of resources longer than this is collapsed in the HTML summary, under its count. */
+const COLLAPSE_AFTER = 3;
 
 const count = (list: readonly RuleOutcome[], status: OutcomeStatus) =>
   list.filter((o) => o.status === status).length;
@@ -100,8 +127,10 @@ function judgedRuleKeys(outcomes: readonly RuleOutcome[]): Set<string> {
   return keys;
 }
 
+const isOutcomesCell = (cell: Cell): cell is OutcomesCell => typeof cell === 'object' && 'outcomes' in cell;
+
 /** Totals per pack and per checklist item, then each item's evidence, rules, outcomes and reasons. */
-function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
+function summaryBlocks(outcomes: readonly RuleOutcome[], options: SummaryOptions = {}): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 1, text: 'Compliance summary' }];
   const unresolved = count(outcomes, 'non-compliant') + count(outcomes, 'error');
   blocks.push(
@@ -126,6 +155,21 @@ function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
       'An item reads met only when every piece of evidence it requires is present and none of its findings is open; ' +
       'it reads not checked when no rule had a resource to judge for it.',
   });
+
+  const figures = options.architecture ?? [];
+  if (figures.length > 0) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Architecture' });
+    blocks.push({
+      kind: 'paragraph',
+      text:
+        'Drawn from the synthesized template: the tiers, the trust boundaries they sit in, the data flows between ' +
+        'them, and on each element a badge per checklist item whose rules judged its resources (green: passed; ' +
+        'yellow: some findings acknowledged; red: a finding is open). A badge links to its item below.',
+    });
+    for (const figure of figures) {
+      blocks.push({ kind: 'figure', caption: `Architecture of ${figure.stack}`, svg: figure.svg });
+    }
+  }
 
   blocks.push({ kind: 'heading', level: 2, text: 'Totals per pack' });
   blocks.push({
@@ -172,7 +216,7 @@ function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
           checklistRuleId(rule.id),
           rule.explanation,
           String(new Set(checked.map((o) => o.resourcePath)).size),
-          outcomeText(checked),
+          { outcomes: checked },
         ];
       }),
     });
@@ -189,7 +233,7 @@ function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
             id,
             checked[0].info,
             String(new Set(checked.map((o) => o.resourcePath)).size),
-            outcomeText(checked),
+            { outcomes: checked },
           ];
         }),
       });
@@ -235,11 +279,19 @@ function summaryBlocks(outcomes: readonly RuleOutcome[]): Block[] {
  * checklist item its rules, the resources checked, their outcome and every acknowledgement with its reason.
  */
 export function outcomesToMarkdown(outcomes: readonly RuleOutcome[]): string {
-  // A list reads as one line of comma-separated construct paths; an empty one as a dash.
+  // A list reads as one line of comma-separated construct paths, an empty one as a dash; a rule's outcomes
+  // as their counts (the HTML summary names the resources).
   const cell = (value: Cell) =>
-    (typeof value === 'string' ? value : value.join(', ') || '—').replace(/\|/g, '\\|');
+    (typeof value === 'string'
+      ? value
+      : isOutcomesCell(value)
+        ? outcomeText(value.outcomes)
+        : value.join(', ') || '—'
+    ).replace(/\|/g, '\\|');
   const parts = summaryBlocks(outcomes).map((block) => {
     switch (block.kind) {
+      case 'figure':
+        return '';
       case 'heading':
         return `${'#'.repeat(block.level)} ${block.text}`;
       case 'paragraph':
@@ -252,21 +304,25 @@ export function outcomesToMarkdown(outcomes: readonly RuleOutcome[]): string {
         ].join('\n');
     }
   });
-  return `${parts.join('\n\n')}\n`;
+  return `${parts.filter(Boolean).join('\n\n')}\n`;
 }
 
-/** The same summary as one self-contained HTML page (no scripts, no external resources), readable in any browser. */
-export function outcomesToHtml(outcomes: readonly RuleOutcome[]): string {
+/**
+ * The same summary as one self-contained HTML page (no scripts, no external resources), readable in any browser,
+ * with the architecture pictures of `options` at the top and, for each rule, the resources of each outcome.
+ */
+export function outcomesToHtml(outcomes: readonly RuleOutcome[], options: SummaryOptions = {}): string {
   const escape = (text: string) =>
     text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const cellHtml = (header: string, value: Cell) => {
+    if (isOutcomesCell(value)) return outcomesHtml(value.outcomes, escape);
     if (typeof value !== 'string') return value.map(escape).join('<br>') || '—';
     return header === 'Item' && /^C\d+$/.test(value) ? `<a href="#${value}">${value}</a>` : escape(value);
   };
   const statusClass = (header: string, cell: Cell) => {
-    // A list cell holds construct paths.
-    if (typeof cell !== 'string') return ' class="path"';
-    const value = cell;
+    // A rule's outcomes give its worst status; a list cell holds construct paths.
+    const value = isOutcomesCell(cell) ? outcomeText(cell.outcomes) : cell;
+    if (typeof value !== 'string') return ' class="path"';
     if (STATUS_HEADERS.includes(header)) {
       return value !== '0' ? ` class="${header.toLowerCase()}"` : '';
     }
@@ -286,9 +342,11 @@ export function outcomesToHtml(outcomes: readonly RuleOutcome[]): string {
     if (header === 'Resource') return ' class="path"';
     return '';
   };
-  const body = summaryBlocks(outcomes)
+  const body = summaryBlocks(outcomes, options)
     .map((block) => {
       switch (block.kind) {
+        case 'figure':
+          return `<figure>\n${block.svg}\n<figcaption>${escape(block.caption)}</figcaption>\n</figure>`;
         case 'heading': {
           // Each checklist item's section has its item as anchor, so the totals can link to it.
           const item = /^(C\d+):/.exec(block.text)?.[1];
@@ -331,6 +389,14 @@ td.id { min-width: 16rem; }
 td.path { min-width: 10rem; }
 a { color: inherit; }
 p.alert { color: #cf222e; font-weight: 600; }
+figure { margin: 1rem 0; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { color: #656d76; font-size: .85rem; }
+details { margin: .1rem 0; }
+summary { cursor: pointer; }
+ul.resources { margin: .2rem 0 .3rem; padding-left: 1.1rem; font-weight: normal; }
+ul.resources code { font-size: .8rem; overflow-wrap: anywhere; }
+ul.resources .reason { color: #57606a; }
 </style>
 </head>
 <body>
@@ -338,4 +404,41 @@ ${body}
 </body>
 </html>
 `;
+}
+
+/**
+ * A rule's outcomes in HTML: per status, how many and which resources (an acknowledged one with its reason, an
+ * open one with its finding). A long list is collapsed under its count; open findings are always shown.
+ */
+function outcomesHtml(outcomes: readonly RuleOutcome[], escape: (text: string) => string): string {
+  if (outcomes.length === 0) return NOT_CHECKED;
+  return STATUSES.filter((status) => count(outcomes, status) > 0)
+    .map((status) => {
+      const own = outcomes.filter((o) => o.status === status);
+      // The same resource and finding once, though several outcomes of the rule name it.
+      const entries = [
+        ...new Set(
+          own.map((o) => {
+            // A rule that reports several findings on a resource names each: `Resource [Action::*]`.
+            const finding = o.ruleId.slice(baseRuleId(o.ruleId).length);
+            const reason =
+              status === 'acknowledged'
+                ? (o.acknowledgement?.reason ?? '').replace(/^\[C\d+\]\s*/, '')
+                : status === 'compliant'
+                  ? ''
+                  : findingText(o);
+            return (
+              `<li><code>${escape(o.resourcePath)}</code>${finding ? ` ${escape(finding)}` : ''}` +
+              `${reason ? ` <span class="reason">— ${escape(reason)}</span>` : ''}</li>`
+            );
+          }),
+        ),
+      ];
+      const open = status === 'non-compliant' || status === 'error' || entries.length <= COLLAPSE_AFTER;
+      return (
+        `<details${open ? ' open' : ''}><summary>${own.length} ${status}</summary>` +
+        `<ul class="resources">${entries.join('')}</ul></details>`
+      );
+    })
+    .join('');
 }

@@ -11,6 +11,9 @@ export interface ValidationSummary {
   readonly warnings: readonly string[];
 }
 
+/** The severity the report records for a plugin's own (here: the verdict, which reports nothing to fix). */
+const CUSTOM_SEVERITY = 'custom';
+
 interface ReportFile {
   readonly pluginReports: ReadonlyArray<{
     readonly pluginName: string;
@@ -25,7 +28,8 @@ interface ReportFile {
 
 /**
  * Reads the validation report the CDK writes into a cloud assembly. Under the CDK CLI, the app itself does not
- * fail on findings (the CLI does, after reading this report), so the app reads it to tell the truth.
+ * fail on findings (the CLI does, after reading this report), so the app reads it to tell the truth. A
+ * violation of a severity of the plugin's own (the compliance verdict) is neither a failure nor a warning.
  */
 export function summarizeValidationReport(assemblyDirectory: string): ValidationSummary {
   const reportPath = path.join(assemblyDirectory, 'validation-report.json');
@@ -37,6 +41,7 @@ export function summarizeValidationReport(assemblyDirectory: string): Validation
   const warnings: string[] = [];
   for (const plugin of report.pluginReports) {
     for (const violation of plugin.violations) {
+      if (violation.severity === CUSTOM_SEVERITY) continue;
       const where = violation.violatingConstructs ?? violation.violatingResources ?? [undefined];
       const entry = `${plugin.pluginName}: ${violation.ruleName}`;
       const target = violation.severity === 'warning' || violation.severity === 'info' ? warnings : failures;

@@ -8,6 +8,7 @@ import { parseImageReference } from '../private/image-reference';
 import { DatabaseEngine } from '../data/scheduling-database-interface';
 import { SecureSchedulingError } from '../errors';
 import { OptionalManagedRuleGroup } from '../ingress/web-firewall';
+import { settingsProblems } from './validation/settings-checks';
 import { EMAIL_ADDRESS, HTTPS_URL } from '../private/formats';
 import {
   ACM_RENEWAL_STARTS_DAYS,
@@ -307,9 +308,15 @@ export class ConfigError extends SecureSchedulingError {
  * example file, then a user's file, then `-c key=value` context). Values given as strings (as CDK context on
  * the command line always is) are converted to the setting's kind.
  */
-export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>): SchedulingConfig {
+export function parseConfig(...sources: readonly unknown[]): SchedulingConfig {
   const merged: Record<string, unknown> = {};
   for (const source of sources) {
+    // A settings file may hold any JSON: only an object holds settings.
+    if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+      throw new ConfigError([
+        `setting \`config\` must name a JSON file holding one object of settings, like {"region": "eu-west-1", ...}, got a file holding ${describeJson(source)}`,
+      ]);
+    }
     for (const [key, value] of Object.entries(source)) {
       if (value !== undefined && value !== null && value !== '') {
         merged[key] = value;
@@ -349,38 +356,13 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
 
   check(
     problems,
-    !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(cfg.stackName),
-    'stackName',
-    cfg.stackName,
-    'letters, digits and hyphens, starting with a letter, at most 128 characters',
-  );
-  check(
-    problems,
     cfg.account !== undefined && !/^\d{12}$/.test(cfg.account),
     'account',
     cfg.account,
     'a 12-digit AWS account id',
   );
-  const regionValid = /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region);
-  check(problems, !regionValid, 'region', out.region, 'an AWS region name like eu-west-1');
-  // Zones are derived from the region when not given: judge them only once the region is known to be good.
-  const badZones = cfg.availabilityZones.filter(
-    (z) => !z.startsWith(region) || !/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(z),
-  );
-  check(
-    problems,
-    regionValid && badZones.length > 0,
-    'availabilityZones',
-    cfg.availabilityZones.join(','),
-    `zone names of region ${region || '(region)'}, like ${region || 'eu-west-1'}a`,
-  );
-  check(
-    problems,
-    regionValid && cfg.availabilityZones.length < 2,
-    'availabilityZones',
-    cfg.availabilityZones.join(','),
-    'at least two zones',
-  );
+  // Stack name, region and zones, image, and the values the constructs would refuse, named as settings.
+  problems.push(...settingsProblems(cfg, out.region as string | undefined));
   check(
     problems,
     cfg.domainName === undefined,
@@ -494,16 +476,6 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
     cfg.certificateExpiryEventsDays,
     `between 1 and ${MAX_CERTIFICATE_EXPIRY_EVENTS_DAYS} days (ACM's expiry-events window)`,
   );
-  const groups = Object.values(OptionalManagedRuleGroup) as string[];
-  const badGroups = (cfg.managedRuleGroups ?? []).filter((g) => !groups.includes(g));
-  check(
-    problems,
-    badGroups.length > 0,
-    'managedRuleGroups',
-    badGroups.join(','),
-    `any of ${groups.join(', ')}`,
-  );
-
   const badEmails = (cfg.alertEmails ?? []).filter((e) => !EMAIL_ADDRESS.test(e));
   check(
     problems,
@@ -524,13 +496,6 @@ export function parseConfig(...sources: ReadonlyArray<Record<string, unknown>>):
     const value = cfg[key];
     check(problems, value !== undefined && value < 1, key, value, 'a positive number of days');
   }
-  check(
-    problems,
-    cfg.databaseInstanceClass !== undefined && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(cfg.databaseInstanceClass),
-    'databaseInstanceClass',
-    cfg.databaseInstanceClass,
-    'an RDS instance class like db.t4g.medium',
-  );
 
   const engines = Object.values(DatabaseEngine) as string[];
   check(
@@ -720,6 +685,13 @@ function imageSourceOf(cfg: SchedulingConfig): ImageSource | undefined {
     credentialSecretArn: cfg.imageCredentialSecretArn,
     enhancedScanning: cfg.enhancedScanning,
   });
+}
+
+/** A JSON value as a person would name it: null, an array ([...]), a number, a string. */
+function describeJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return Array.isArray(value) ? `an array (${shown})` : shown;
 }
 
 function days(value: number | undefined): Duration | undefined {

@@ -87,6 +87,7 @@ export class BreakGlassTask extends Construct {
       !Token.isUnresolved(image) && !isPinnedImage(image),
       `\`image\` of the break-glass task must be pinned to a version tag or a digest (checklist C4), got '${image}'`,
     );
+    problems.retention('logRetention', props.logRetention ?? DEFAULT_LOG_RETENTION);
     problems.throwIfAny(this);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {

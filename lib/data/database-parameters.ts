@@ -1,13 +1,16 @@
+import { Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { Problems } from '../private/problems';
 
 export interface DatabaseParametersProps {
   /** The engine the parameters are for (its family picks the parameter group family). */
   readonly engine: rds.IEngine;
 
   /**
-   * More parameters, merged over the hardened ones. The TLS and logging parameters below cannot be
-   * overridden here: they are what the checklist asks for.
+   * More parameters. One of the hardened TLS and logging parameters below may be given only with its hardened
+   * value or a stricter one (`ssl_min_protocol_version` 'TLSv1.3'); anything else is refused, since they are what
+   * the checklist asks for.
    * @default - none
    */
   readonly parameters?: Record<string, string>;
@@ -34,6 +37,11 @@ export const HARDENED_POSTGRES_PARAMETERS: Readonly<Record<string, string>> = {
   log_min_error_statement: 'panic',
 };
 
+/** Values of hardened parameters that are stricter still, which a caller may choose instead. */
+const STRICTER_VALUES: Readonly<Record<string, readonly string[]>> = {
+  ssl_min_protocol_version: ['TLSv1.3'],
+};
+
 /** The PostgreSQL parameter group of the scheduling database. */
 export class DatabaseParameters extends Construct {
   /** The parameter group. */
@@ -41,11 +49,23 @@ export class DatabaseParameters extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseParametersProps) {
     super(scope, id);
+    const problems = new Problems();
+    for (const [name, value] of Object.entries(props.parameters ?? {})) {
+      const hardened = Object.keys(HARDENED_POSTGRES_PARAMETERS).find((h) => h === name.toLowerCase());
+      problems.check(
+        hardened !== undefined &&
+          !Token.isUnresolved(value) &&
+          value !== HARDENED_POSTGRES_PARAMETERS[hardened] &&
+          !(STRICTER_VALUES[hardened] ?? []).includes(value),
+        `\`parameters.${name}\` must be '${HARDENED_POSTGRES_PARAMETERS[hardened ?? name]}'${(STRICTER_VALUES[hardened ?? name] ?? []).map((v) => ` or '${v}'`).join('')} (a hardened parameter: TLS forced, SCRAM passwords, connections and DDL logged, no row data logged), got '${value}'`,
+      );
+    }
+    problems.throwIfAny(this);
     this.parameterGroup = new rds.ParameterGroup(this, 'Resource', {
       engine: props.engine,
       description:
         'secure-scheduling: TLS forced, SCRAM passwords, connections and DDL logged, no row data logged',
-      parameters: { ...props.parameters, ...HARDENED_POSTGRES_PARAMETERS },
+      parameters: { ...HARDENED_POSTGRES_PARAMETERS, ...props.parameters },
     });
   }
 }

@@ -131,7 +131,7 @@ export interface SchedulingDatabaseBaseProps {
   readonly rotationInterval?: Duration;
 
   /**
-   * More PostgreSQL parameters, for the instance's or the cluster's parameter group. The TLS and logging parameters of `HARDENED_POSTGRES_PARAMETERS` always win.
+   * More PostgreSQL parameters, for the instance's or the cluster's parameter group. A TLS or logging parameter of `HARDENED_POSTGRES_PARAMETERS` may be given only at its value or a stricter one; a weaker one is refused.
    * @default - none
    */
   readonly parameters?: Record<string, string>;

@@ -9,6 +9,7 @@ import { defaultIdentifier } from '../private/database-checks';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { sourceScopedPrincipal } from '../private/service-trust';
 import { Problems } from '../private/problems';
+import { postgresInstanceClassProblems } from '../private/rds-instance-classes';
 import {
   DEFAULT_ALLOCATED_STORAGE_GIB,
   DEFAULT_INSTANCE_CLASS,
@@ -126,6 +127,7 @@ export class SchedulingDatabase extends Construct implements ISchedulingDatabase
       !SUPPORTED_POSTGRES_MAJORS.includes(engineVersion),
       `\`engineVersion\` must be one of the supported PostgreSQL majors ${SUPPORTED_POSTGRES_MAJORS.join(', ')}, got '${engineVersion}'`,
     );
+    problems.add(...postgresInstanceClassProblems('instanceType', props.instanceType?.toString()));
     placementProblems(problems, props, settings);
     problems.range('allocatedStorageGiB', allocated, 20, 65536, 'GiB');
     problems.check(
@@ -197,7 +199,11 @@ export class SchedulingDatabase extends Construct implements ISchedulingDatabase
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       iamAuthentication: true,
       autoMinorVersionUpgrade: true,
-      allowMajorVersionUpgrade: false,
+      // Lets a change of `engineVersion` to a later major upgrade the instance in place, with the parameter group
+      // of the new family: RDS refuses an EngineVersion of another major without it. It starts nothing by
+      // itself: "Amazon RDS doesn't apply major version upgrades automatically"
+      // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html).
+      allowMajorVersionUpgrade: true,
       backupRetention,
       preferredBackupWindow: backupWindow,
       preferredMaintenanceWindow: maintenanceWindow,

@@ -22,6 +22,7 @@ import {
   X_CONTENT_TYPE_OPTIONS,
 } from '../private/defaults';
 import { Problems } from '../private/problems';
+import { ALB_IDLE_TIMEOUT_SECONDS, secondsProblems } from '../private/service-limits';
 import { IOperatorLogin } from './operator-login';
 
 export { ALLOWED_SSL_POLICIES, DEFAULT_SSL_POLICY, REFUSED_PATH_PATTERNS };
@@ -494,6 +495,14 @@ function validate(
   problems.check(
     !Token.isUnresolved(sslPolicy) && !ALLOWED_SSL_POLICIES.includes(sslPolicy),
     `\`sslPolicy\` must be a policy that accepts only TLS 1.2 or newer, got '${sslPolicy}'; allowed: ${ALLOWED_SSL_POLICIES.join(', ')}`,
+  );
+  problems.add(
+    ...secondsProblems(
+      'idleTimeout',
+      props.idleTimeout,
+      ALB_IDLE_TIMEOUT_SECONDS,
+      "ALB's connection idle timeout",
+    ),
   );
   problems.check(
     !props.certificate && !props.hostedZone,

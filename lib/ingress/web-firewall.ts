@@ -14,6 +14,9 @@ import {
   SIGNUP_CHALLENGE_IMMUNITY,
   WAF_REDACTED_HEADERS,
 } from '../private/defaults';
+import { countryCodeProblems } from '../private/country-codes';
+import { ipRangeProblems } from '../private/ip-ranges';
+import { managedRuleGroupProblems } from '../private/managed-rule-groups';
 import { Problems } from '../private/problems';
 
 /** AWS managed rule groups that can be added on top of the defaults. */
@@ -107,13 +110,14 @@ export interface WebFirewallProps {
   readonly additionalManagedRuleGroups?: OptionalManagedRuleGroup[];
 
   /**
-   * Client IP ranges (CIDR) that bypass the rate limits and managed rules, e.g. an office. Use sparingly.
+   * Client IP ranges (CIDR) that bypass the rate limits and managed rules, e.g. an office. Use sparingly: never a
+   * /0, and together at most 1/256 of the IPv4 or IPv6 address space (one /8).
    * @default - none
    */
   readonly allowedIpRanges?: string[];
 
   /**
-   * Client IP ranges (CIDR) that are always blocked.
+   * Client IP ranges (CIDR) that are always blocked; never a /0 (WAF IP sets refuse it).
    * @default - none
    */
   readonly blockedIpRanges?: string[];
@@ -154,9 +158,6 @@ export interface WebFirewallProps {
    */
   readonly signupPaths?: SignupPaths;
 }
-
-const CIDR =
-  /^(\d{1,3}(\.\d{1,3}){3}\/([0-9]|[12][0-9]|3[0-2])|[0-9a-fA-F:]+\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$/;
 
 /**
  * A regional WAFv2 web ACL for the load balancer (checklist C9): AWS managed rule groups for common exploits,
@@ -473,24 +474,21 @@ function validate(
     sensitivePaths.length === 0 || sensitivePaths.some((p) => !p.startsWith('/')),
     `\`sensitivePaths\` must be one or more path prefixes starting with '/', got [${sensitivePaths.join(', ')}]`,
   );
-  for (const [name, ranges] of [
-    ['allowedIpRanges', props.allowedIpRanges],
-    ['blockedIpRanges', props.blockedIpRanges],
-  ] as const) {
-    const bad = (ranges ?? []).filter((r) => !CIDR.test(r));
-    problems.check(
-      bad.length > 0,
-      `\`${name}\` must hold CIDR ranges like '203.0.113.0/24' or '2001:db8::/32', got ${bad.map((b) => `'${b}'`).join(', ')}`,
-    );
-    problems.check(
-      name === 'allowedIpRanges' && (ranges ?? []).some((r) => /\/0$/.test(r)),
-      '`allowedIpRanges` must not contain a /0 range: that would let every client bypass the firewall',
-    );
-  }
-  const badCountries = (props.blockedCountries ?? []).filter((c) => !/^[A-Z]{2}$/.test(c));
+  // The rule lower-cases the request's path before comparing, so a prefix with a capital letter never matches.
+  const capitalized = sensitivePaths.filter((p) => !Token.isUnresolved(p) && p !== p.toLowerCase());
   problems.check(
-    badCountries.length > 0,
-    `\`blockedCountries\` must hold ISO 3166-1 alpha-2 codes in upper case like 'KP', got ${badCountries.map((c) => `'${c}'`).join(', ')}`,
+    capitalized.length > 0,
+    `\`sensitivePaths\` must be lower case (requests are compared by their lower-cased path), got ${capitalized.map((p) => `'${p}'`).join(', ')}`,
+  );
+  problems.add(...ipRangeProblems('allowedIpRanges', props.allowedIpRanges ?? [], true));
+  problems.add(...ipRangeProblems('blockedIpRanges', props.blockedIpRanges ?? [], false));
+  problems.add(...countryCodeProblems('blockedCountries', props.blockedCountries ?? []));
+  problems.add(
+    ...managedRuleGroupProblems(
+      'additionalManagedRuleGroups',
+      props.additionalManagedRuleGroups ?? [],
+      Object.values(OptionalManagedRuleGroup),
+    ),
   );
   problems.retention('logRetention', logRetention);
   const login = props.accountTakeoverPrevention;

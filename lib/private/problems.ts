@@ -34,11 +34,24 @@ export class Problems {
     );
   }
 
-  /** Checks that a log retention is limited (checklist C7): never infinite, at most the ceiling. */
+  /**
+   * Checks that a log retention is limited (checklist C7), never infinite and at most the ceiling, and that it is
+   * one of the periods CloudWatch Logs offers (any other number fails only at deploy time).
+   */
   public retention(name: string, value: logs.RetentionDays): void {
+    if (Token.isUnresolved(value)) {
+      return;
+    }
     this.check(
       value === logs.RetentionDays.INFINITE || value > MAX_LOG_RETENTION_DAYS,
       `\`${name}\` must be at most ${MAX_LOG_RETENTION_DAYS} days (checklist C7), got ${value === logs.RetentionDays.INFINITE ? 'INFINITE' : `${value} days`}`,
+    );
+    const periods = Object.values(logs.RetentionDays).filter(
+      (v): v is number => typeof v === 'number' && v <= MAX_LOG_RETENTION_DAYS,
+    );
+    this.check(
+      value <= MAX_LOG_RETENTION_DAYS && !periods.includes(value),
+      `\`${name}\` must be one of CloudWatch Logs' retention periods: ${periods.join(', ')} days, got ${value} days`,
     );
   }
 

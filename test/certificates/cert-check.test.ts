@@ -234,7 +234,7 @@ describe('secure-scheduling cert-check', () => {
         ['--domain', 'a.example.com', '--region', 'moon-1'],
         "--region must be an AWS region name like eu-west-1, got 'moon-1'",
       ],
-      [['--domain', 'a.example.com', '--colour'], "Unknown option '--colour'"],
+      [['--domain', 'a.example.com', '--colour'], "unknown option '--colour' for cert-check"],
     ])('%j', async (args, message) => {
       const run = await runCommand(['cert-check', ...args], env);
       expect(run.status).toBe(2);

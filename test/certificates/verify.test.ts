@@ -392,7 +392,10 @@ describe('secure-scheduling verify', () => {
         ['https://localhost/', '--protected-path', '/settings/admin', '--protected-path', 'auth/setup'],
         "--protected-path must be a path starting with one '/', like /settings/admin, got 'auth/setup'",
       ],
-      [['https://localhost/', '--protected-path'], "Option '--protected-path <value>' argument missing"],
+      [
+        ['https://localhost/', '--protected-path'],
+        "option '--protected-path' for verify needs a value: --protected-path <path>",
+      ],
     ])('%j', async (args, message) => {
       const run = await runCommand(['verify', ...args]);
       expect(run.status).toBe(2);

@@ -13,9 +13,11 @@ import {
   outcomesToMarkdown,
   outcomesToSarif,
   RuleOutcome,
+  SarifPlace,
   verdictLine,
 } from '../../lib';
 import { OPEN_FINDING } from '../support/outcomes';
+import { sarifProblems } from '../support/sarif';
 
 const OUTCOMES: RuleOutcome[] = [
   {
@@ -83,7 +85,9 @@ describe('outcome reports', () => {
     expect(run.results[0]).toMatchObject({
       ruleId: 'AwsSolutions-IAM5',
       level: 'error',
-      message: { text: 'The IAM entity contains wildcard permissions. [AwsSolutions-IAM5[Resource::*]]' },
+      message: {
+        text: 'The IAM entity contains wildcard permissions. [AwsSolutions-IAM5[Resource::*] at S/Role/Policy/Resource]',
+      },
       locations: [
         {
           physicalLocation: { artifactLocation: { uri: 'S.template.json' } },
@@ -99,6 +103,87 @@ describe('outcome reports', () => {
       ],
     });
     expect(run.results[1].suppressions).toBeUndefined();
+  });
+
+  describe('SARIF a code scanner can place', () => {
+    const places: Record<string, SarifPlace> = {
+      'S/Role/Policy/Resource': {
+        source: { uri: 'lib/access/role.ts', line: 42, column: 7 },
+        template: { uri: 'cdk.out/S.template.json', line: 310 },
+        logicalId: 'RolePolicy12AB',
+        stack: 'S',
+        region: 'eu-west-1',
+        account: '111111111111',
+      },
+      // Made where no frame of the app's own code was recorded: the template is all there is.
+      'S/Logs/Resource': {
+        template: { uri: 'cdk.out/S.template.json', line: 12 },
+        logicalId: 'Logs6819BB44',
+        stack: 'S',
+        region: 'eu-west-1',
+      },
+    };
+    const sarif = JSON.parse(outcomesToSarif(OUTCOMES, (path) => places[path]));
+    const [acknowledged, open] = sarif.runs[0].results;
+
+    test('meets the essentials of the SARIF 2.1.0 schema', () => {
+      expect(sarifProblems(sarif)).toEqual([]);
+      expect(sarif.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
+      expect(sarif.runs[0].tool.driver.rules[1]).toMatchObject({
+        id: 'SchedulingChecklist-C7-LogRetention',
+        defaultConfiguration: { level: 'error' },
+        properties: { pack: 'SchedulingChecklist', checklistItem: 'C7' },
+      });
+    });
+
+    test('a result points at the line of code that created the resource, and at the resource in the template', () => {
+      expect(acknowledged.locations).toEqual([
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'lib/access/role.ts', uriBaseId: '%SRCROOT%' },
+            region: { startLine: 42, startColumn: 7 },
+          },
+          logicalLocations: [
+            { name: 'RolePolicy12AB', fullyQualifiedName: 'S/Role/Policy/Resource', kind: 'resource' },
+          ],
+        },
+      ]);
+      expect(acknowledged.relatedLocations).toEqual([
+        expect.objectContaining({
+          physicalLocation: {
+            artifactLocation: { uri: 'cdk.out/S.template.json', uriBaseId: '%SRCROOT%' },
+            region: { startLine: 310 },
+          },
+        }),
+      ]);
+      expect(acknowledged.properties).toEqual({
+        constructPath: 'S/Role/Policy/Resource',
+        stack: 'S',
+        logicalId: 'RolePolicy12AB',
+        region: 'eu-west-1',
+        account: '111111111111',
+      });
+    });
+
+    test('without a frame of the app, it points at the template, names the logical id and gives the region', () => {
+      expect(open.locations[0].physicalLocation).toEqual({
+        artifactLocation: { uri: 'cdk.out/S.template.json', uriBaseId: '%SRCROOT%' },
+        region: { startLine: 12 },
+      });
+      expect(open.locations[0].logicalLocations[0].name).toBe('Logs6819BB44');
+      expect(open.properties.region).toBe('eu-west-1');
+      expect(open.relatedLocations).toBeUndefined();
+    });
+
+    test('a template outside the repository is named by an absolute URI, with no base', () => {
+      const outside = JSON.parse(
+        outcomesToSarif([OPEN_FINDING], () => ({ template: { uri: 'file:///builds/out/S.template.json' } })),
+      );
+      expect(sarifProblems(outside)).toEqual([]);
+      expect(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+        uri: 'file:///builds/out/S.template.json',
+      });
+    });
   });
 
   test("outcomes belong to the checklist item of their rule, their acknowledgement, or the shipped rule's item", () => {
@@ -172,6 +257,42 @@ describe('outcome reports', () => {
       '<p class="alert">1 findings are neither fixed nor acknowledged: synth failed.</p>',
     );
     expect(html).toContain('<td class="non-compliant">1</td>');
+  });
+
+  test('the HTML summary names each resource of each rule by outcome, with reasons, and collapses long lists', () => {
+    const compliant = (n: number): RuleOutcome => ({ ...OUTCOMES[0], resourcePath: `S/Bucket${n}/Resource` });
+    const acknowledged = {
+      ...OUTCOMES[1],
+      acknowledgement: { constructPath: 'S/Role', reason: '[C3] Token only, by design.' },
+    };
+    const retention = (n: number, status: OutcomeStatus): RuleOutcome => ({
+      ...OPEN_FINDING,
+      resourcePath: `S/Logs${n}/Resource`,
+      status,
+    });
+    const html = outcomesToHtml([
+      ...[1, 2, 3, 4].map(compliant),
+      acknowledged,
+      ...[1, 2, 3, 4, 5].map((n) => retention(n, 'compliant')),
+      retention(6, 'non-compliant'),
+    ]);
+    const c7 = html.slice(html.indexOf('<h2 id="C7">'), html.indexOf('<h2 id="C8">'));
+    const row = c7.slice(c7.indexOf('<td class="id">SchedulingChecklist-C7-LogRetention</td>'));
+    // Five compliant log groups: more than three, so collapsed under their count; the open one always shown.
+    expect(row).toContain(
+      '<details><summary>5 compliant</summary><ul class="resources"><li><code>S/Logs1/Resource</code></li>',
+    );
+    expect(row).toContain('<li><code>S/Logs5/Resource</code></li></ul></details>');
+    expect(row).toContain(
+      '<details open><summary>1 non-compliant</summary><ul class="resources"><li><code>S/Logs6/Resource</code> <span class="reason">— The log group keeps its logs forever.</span></li></ul></details>',
+    );
+    // An acknowledged finding names its resource, the finding it reports and the reason, in the rule's row.
+    const c3 = html.slice(html.indexOf('<h2 id="C3">'), html.indexOf('<h2 id="C4">'));
+    expect(c3).toContain(
+      '<details open><summary>1 acknowledged</summary><ul class="resources"><li><code>S/Role/Policy/Resource</code> [Resource::*] <span class="reason">— Token only, by design.</span></li></ul></details>',
+    );
+    const c10 = html.slice(html.indexOf('<h2 id="C10">'));
+    expect(c10).toContain('<details><summary>4 compliant</summary>');
   });
 });
 

@@ -14,6 +14,7 @@ import {
   checklistItemOf,
   ChecklistVerdict,
   checklistVerdicts,
+  outcomesByRule,
   outcomesToHtml,
   outcomesToMarkdown,
   recordingPack,
@@ -213,6 +214,24 @@ describe('the reviewers’ summary of the default stack', () => {
       expect(sectionOf(html, 'C2')).toContain(
         `<td class="id">${escape(o.ruleId)}</td><td class="path">${escape(o.resourcePath)}</td>`,
       );
+    }
+  });
+
+  test('the HTML names, for each rule of each item, every resource it judged under the outcome it had', () => {
+    for (const verdict of verdicts) {
+      const section = sectionOf(html, verdict.item);
+      for (const [ruleId, outcomes] of outcomesByRule(verdict.outcomes)) {
+        const start = section.indexOf(`<td class="id">${escape(ruleId)}</td>`);
+        expect({ ruleId, listed: start >= 0 }).toEqual({ ruleId, listed: true });
+        const row = section.slice(start, section.indexOf('</tr>', start));
+        for (const status of new Set(outcomes.map((o) => o.status))) {
+          const own = outcomes.filter((o) => o.status === status);
+          const group = row.slice(row.indexOf(`<summary>${own.length} ${status}</summary>`));
+          for (const o of own) {
+            expect(group).toContain(`<li><code>${escape(o.resourcePath)}</code>`);
+          }
+        }
+      }
     }
   });
 

@@ -211,7 +211,7 @@ describe('parseConfig', () => {
           managedRuleGroups: ['AWSManagedRulesLinuxRuleSet', 'AWSManagedRulesEverything'],
         },
         'managedRuleGroups',
-        '"AWSManagedRulesEverything"',
+        "'AWSManagedRulesEverything'",
       ],
       [
         'an alertEmails entry is not an email address',

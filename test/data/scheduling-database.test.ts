@@ -185,11 +185,12 @@ describe('SchedulingDatabase', () => {
       expect(instance.Properties.MaxAllocatedStorage).toBe(100);
     });
 
-    test('PostgreSQL 17 by major version, minor upgrades automatic, major upgrades never implicit (checklist C4)', () => {
+    test('PostgreSQL 17 by major version, minor upgrades automatic, a major upgrade in place when the version setting changes (checklist C4)', () => {
       expect(instance.Properties.Engine).toBe('postgres');
       expect(instance.Properties.EngineVersion).toBe('17');
       expect(instance.Properties.AutoMinorVersionUpgrade).toBe(true);
-      expect(instance.Properties.AllowMajorVersionUpgrade).toBe(false);
+      // RDS upgrades the major version only when EngineVersion changes; without this it refuses the change.
+      expect(instance.Properties.AllowMajorVersionUpgrade).toBe(true);
     });
 
     test('a Graviton burstable class by default', () => {
@@ -266,13 +267,23 @@ describe('SchedulingDatabase', () => {
       expect(parameters.log_min_error_statement).toBe('panic');
     });
 
-    test('more parameters are merged in, but never over the hardened ones', () => {
+    test('more parameters are merged in, and a hardened one only at its value or a stricter one', () => {
       const t = Template.fromStack(
-        build({ parameters: { work_mem: '8192', 'rds.force_ssl': '0', log_statement: 'all' } }).stack,
+        build({ parameters: { work_mem: '8192', ssl_min_protocol_version: 'TLSv1.3' } }).stack,
       );
       t.hasResourceProperties('AWS::RDS::DBParameterGroup', {
-        Parameters: { ...HARDENED_POSTGRES_PARAMETERS, work_mem: '8192' },
+        Parameters: {
+          ...HARDENED_POSTGRES_PARAMETERS,
+          work_mem: '8192',
+          ssl_min_protocol_version: 'TLSv1.3',
+        },
       });
+    });
+
+    test('throws, naming each parameter, when a hardened parameter is weakened', () => {
+      expect(() => build({ parameters: { 'rds.force_ssl': '0', log_statement: 'all' } })).toThrow(
+        /`parameters.rds.force_ssl` must be '1'.*got '0'[\s\S]*`parameters.log_statement` must be 'ddl'.*got 'all'/,
+      );
     });
   });
 

@@ -1,6 +1,7 @@
 /**
  * Keeps the documentation from drifting away from the code: the settings table, the acknowledgements table,
- * the relative links, and the example programs, which must synthesize with no compliance finding.
+ * the generated references, the counts the docs state, the relative links, and the example programs, which
+ * must synthesize with no compliance finding.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,10 +16,16 @@ import {
 import {
   Acknowledgement,
   ACKNOWLEDGEMENTS,
+  addCompliancePacks,
+  CHECKLIST_ITEMS,
   CHECKLIST_RULES,
+  ConfigError,
+  DEFAULT_MANAGED_RULE_GROUPS,
+  parseConfig,
   SchedulingChecklistChecks,
   SETTINGS,
 } from '../../lib';
+import { REFERENCE_FILES, referenceDocs } from '../../scripts/docs-reference';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DOCS = path.join(ROOT, 'docs');
@@ -86,9 +93,13 @@ function anchorsIn(markdown: string): Set<string> {
 }
 
 const MARKDOWN_FILES = [
-  ...readdirSync(DOCS)
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => path.join(DOCS, f)),
+  ...[DOCS, path.join(DOCS, 'reference')].flatMap((dir) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => path.join(dir, f))
+      : [],
+  ),
   ...(existsSync(path.join(ROOT, 'README.md')) ? [path.join(ROOT, 'README.md')] : []),
 ];
 
@@ -108,6 +119,125 @@ describe('docs/configuration.md', () => {
 
   test('the settings table documents no setting the app does not have', () => {
     expect([...documented.keys()].filter((k) => !(k in SETTINGS))).toEqual([]);
+  });
+});
+
+describe('docs/configuration.md, keys that are not settings', () => {
+  const text = withoutCodeBlocks(read(path.join(DOCS, 'configuration.md')));
+
+  test('parseConfig refuses a misspelt key, naming it', () => {
+    let problems: readonly string[] = [];
+    try {
+      parseConfig({ desiredCont: 3 });
+    } catch (e) {
+      problems = e instanceof ConfigError ? e.problems : [String(e)];
+    }
+    expect(problems).toContainEqual(expect.stringContaining('`desiredCont` is not a setting'));
+  });
+
+  test('the page says they are refused, and nowhere that they are ignored', () => {
+    expect(text).toMatch(/misspelt[^.]*refused|refused[^.]*misspelt/);
+    expect(text).not.toMatch(/misspelt[^.]*ignored|ignored[^.]*misspelt/);
+  });
+});
+
+describe('docs/reference (npm run docs:reference)', () => {
+  const generated = referenceDocs();
+
+  test.each(Object.keys(generated))('%s is as the code renders it', (file) => {
+    const checkedIn = existsSync(path.join(ROOT, file)) ? read(path.join(ROOT, file)) : 'missing';
+    // On a difference: run `npm run docs:reference` and commit the result.
+    expect(checkedIn).toBe(generated[file]);
+  });
+
+  test('the construct reference has a section for SecureSchedulingStack with every member and prop', () => {
+    const stack = section(generated[REFERENCE_FILES.constructs], 'SecureSchedulingStack').join('\n');
+    for (const name of ['databaseInstance', 'backupVault', 'auditTrail', 'operatorLogin', 'dnsFirewall']) {
+      expect(stack).toContain(`| \`${name}`);
+    }
+    for (const prop of ['databaseEngine', 'dailyBackupRetention', 'trailLogRetention', 'breakGlass']) {
+      expect(stack).toContain(`| \`${prop}\``);
+    }
+  });
+
+  test.each([
+    ['docs/constructs.md', 'reference/constructs.md'],
+    ['README.md', 'docs/reference/constructs.md'],
+    ['README.md', 'docs/reference/settings.md'],
+  ])('%s links to %s', (file, target) => {
+    expect(read(path.join(ROOT, file))).toContain(`](${target}`);
+  });
+});
+
+/** Numbers as the docs write them. */
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const NUMBER = `(\\d+|${NUMBER_WORDS.join('|')})`;
+
+describe('counts stated in the docs', () => {
+  const packs = addCompliancePacks(new App()).map((p) => p.readPackName);
+  const shipped = packs.filter((name) => name !== 'SchedulingChecklist');
+  /** Each way the docs state a count, and the count in the code. */
+  const COUNTS: readonly (readonly [string, RegExp, number])[] = [
+    [
+      'cdk-nag packs shipped by cdk-nag',
+      new RegExp(`\\b${NUMBER} (?:cdk-nag (?:compliance |rule )?|shipped )packs\\b`, 'gi'),
+      shipped.length,
+    ],
+    [
+      'packs addCompliancePacks registers',
+      new RegExp(`\\b(?:the ${NUMBER} packs|${NUMBER} cdk-nag v3 packs)\\b`, 'gi'),
+      packs.length,
+    ],
+    [
+      'checklist items',
+      new RegExp(`\\b(?:${NUMBER} checklist items|all ${NUMBER} items)\\b`, 'gi'),
+      Object.keys(CHECKLIST_ITEMS).length,
+    ],
+    [
+      'default AWS managed rule groups of the web ACL',
+      new RegExp(`\\b${NUMBER} (?:AWS )?managed rule groups\\b`, 'gi'),
+      DEFAULT_MANAGED_RULE_GROUPS.length,
+    ],
+  ];
+  const stated = MARKDOWN_FILES.flatMap((file) =>
+    COUNTS.flatMap(([what, pattern, expected]) =>
+      [...read(file).matchAll(pattern)].map(
+        (m) =>
+          [
+            `${path.relative(ROOT, file)}: "${m[0]}" (${what})`,
+            m.slice(1).find(Boolean) as string,
+            expected,
+          ] as const,
+      ),
+    ),
+  );
+
+  test('the docs state counts to check', () => {
+    expect(stated.length).toBeGreaterThan(0);
+  });
+
+  test.each(stated)('%s matches the code', (_where, written, expected) => {
+    const value = /^\d+$/.test(written) ? Number(written) : NUMBER_WORDS.indexOf(written.toLowerCase());
+    expect(value).toBe(expected);
+  });
+
+  test('no doc states how many acknowledgements a stack records (it follows the tree, not the docs)', () => {
+    const counts = MARKDOWN_FILES.flatMap((file) =>
+      [...read(file).matchAll(/\b\d+ acknowledgements\b/g)].map(
+        (m) => `${path.relative(ROOT, file)}: ${m[0]}`,
+      ),
+    );
+    expect(counts).toEqual([]);
+  });
+});
+
+describe('README.md', () => {
+  test('"What you get" names each part once', () => {
+    const block =
+      /## What you get\s*\n```\n([\s\S]*?)```/.exec(read(path.join(ROOT, 'README.md')))?.[1] ?? '';
+    const labels = [...block.matchAll(/^ ?([A-Z][a-z]+):/gm)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(0);
+    expect(labels.filter((label, i) => labels.indexOf(label) !== i)).toEqual([]);
   });
 });
 
@@ -210,6 +340,17 @@ describe('docs/examples', () => {
   test('there are examples', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
   });
+
+  // The package ships docs/examples, where '../../lib' does not exist: each says how to run it in an app.
+  test.each(files)(
+    '%s imports the library only from ../../lib, and says how to run it from your app',
+    (file) => {
+      const source = read(path.join(EXAMPLES, file));
+      const relative = [...source.matchAll(/from '(\.[^']*)'/g)].map((m) => m[1]);
+      expect([...new Set(relative)]).toEqual(['../../lib']);
+      expect(source.slice(0, source.indexOf('*/'))).toContain("from 'secure-scheduling'");
+    },
+  );
 
   test.each(files)('%s builds an app that synthesizes', (file) => {
     const result = apps.get(file);

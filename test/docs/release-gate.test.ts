@@ -1,7 +1,8 @@
 /**
  * The pipeline example of docs/certificates.md (docs/examples/release-gate.sh) run for real: bash, the compiled
  * CLI in child processes, a local ACM server for cert-check and local TLS servers for verify. The deployment is a
- * command that leaves a mark, so each test can tell whether the gate let it run.
+ * command that leaves a mark, so each test can tell whether the gate let it run. Whatever a check prints, the
+ * gate reads it without failing itself: the check's exit code decides.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -124,4 +125,73 @@ describe('docs/examples/release-gate.sh', () => {
     expect(run.deployed).toBe(false);
     expect(run.stderr).toContain('CERT_NOT_FOUND');
   });
+
+  /** Node.js failing on its own: an exception and its stack, which the gate must never print. */
+  const CRASH = /SyntaxError|TypeError|at JSON\.parse|node:internal/;
+
+  test('a usage error stops the gate with the message of the JSON result: exit 2', async () => {
+    const run = await gate(good, { MIN_DAYS: 'soon' });
+    expect(run.status).toBe(2);
+    expect(run.deployed).toBe(false);
+    expect(run.stderr).toContain(
+      "release-gate: cert-check: usage error: --min-days must be a whole number of days between 0 and 9999, got 'soon'",
+    );
+    expect(run.stderr).toContain('release-gate: cert-check exited 2: not deploying');
+    expect(report(run, 'cert-check.json')).toMatchObject({ ok: false, error: { kind: 'usage' } });
+    expect(run.stderr).not.toMatch(CRASH);
+  });
+
+  /** A stand-in for the CLI that prints `output` and exits with `status` for the one command named. */
+  let standIns = 0;
+  const standIn = (command: 'cert-check' | 'verify', output: string, status: number): string => {
+    const script = path.join(work, `stand-in-${++standIns}.sh`);
+    const passed = JSON.stringify({ ok: true, certificates: [], findings: [] });
+    fs.writeFileSync(
+      script,
+      [
+        '#!/bin/sh',
+        `if [ "$1" = ${command} ]; then printf '%s' '${output}'; exit ${status}; fi`,
+        `printf '%s' '${passed}'`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    return script;
+  };
+
+  test.each([
+    [
+      'cert-check',
+      '',
+      2,
+      'release-gate: cert-check printed nothing in',
+      'cert-check exited 2: not deploying',
+    ],
+    [
+      'cert-check',
+      'secure-scheduling: unknown option',
+      2,
+      'release-gate: cert-check printed no JSON result ("secure-scheduling: unknown option") in',
+      'cert-check exited 2: not deploying',
+    ],
+    ['verify', '', 3, 'release-gate: verify printed nothing in', 'verify exited 3: the release is not good'],
+    [
+      'verify',
+      '{"ok": fal',
+      1,
+      'release-gate: verify printed no JSON result ("{\\"ok\\": fal") in',
+      'verify exited 1: the release is not good',
+    ],
+  ])(
+    'a %s result that is not JSON (%j) is said so in one line, and its exit code %i kept',
+    async (command, output, status, line, verdict) => {
+      const cli = standIn(command as 'cert-check' | 'verify', output, status);
+      const run = await gate(good, { SECURE_SCHEDULING_CLI: cli });
+      expect(run.status).toBe(status);
+      expect(run.deployed).toBe(command === 'verify');
+      expect(run.stderr).toContain(line);
+      expect(run.stderr).toContain(`release-gate: ${verdict}`);
+      expect(run.stderr).not.toMatch(CRASH);
+    },
+  );
 });

@@ -80,20 +80,14 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = cliEnvironment()
 }
 
 /**
- * Runs a certificate command (`cert-check` or `verify`) in this process, the way bin/cli.ts runs it: the same
- * parser, output and exit code, with `env` as the whole process environment while it runs (the AWS SDK reads
- * its endpoint, region and credentials from there). A child process costs a second of CPU for Node.js and the
- * TypeScript loader; the few tests that prove the CLI's own wiring use `runCli`.
+ * Runs a command line in this process, the way bin/cli.ts runs it for a user: the same dispatch, parsers, help,
+ * output and exit code, with `env` as the whole process environment while it runs (the AWS SDK reads its
+ * endpoint, region and credentials from there). A child process costs a second of CPU for Node.js and the
+ * TypeScript loader; the few tests that prove the CLI's own wiring (streams, exit codes, warnings, the
+ * version read from package.json) use `runCli`.
  */
 export async function runCommand(args: string[], env: NodeJS.ProcessEnv = cliEnvironment()): Promise<CliRun> {
-  const [command, ...rest] = args;
-  const { certCheck } = await import('../../lib/certificates/cert-check');
-  const { verify } = await import('../../lib/certificates/verify');
-  const commands: Record<string, typeof verify> = { 'cert-check': certCheck, verify };
-  const run = commands[command];
-  if (run === undefined) {
-    throw new Error(`runCommand runs ${Object.keys(commands).join(' and ')}, not '${command}'`);
-  }
+  const { CLI_ENVIRONMENT_DEFAULTS, runCommandLine } = await import('../../bin/cli');
   let stdout = '';
   let stderr = '';
   const io = {
@@ -101,9 +95,9 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = cliEnv
     err: (line: string) => (stderr += `${line}\n`),
   };
   const saved = process.env;
-  process.env = { ...env };
+  process.env = { ...CLI_ENVIRONMENT_DEFAULTS, ...env };
   try {
-    const status = await run(rest, io);
+    const status = await runCommandLine(args, io);
     return { status, stdout, stderr };
   } finally {
     process.env = saved;

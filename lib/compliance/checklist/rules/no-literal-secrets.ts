@@ -3,7 +3,8 @@ import { CfnTaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import { CfnDBCluster, CfnDBInstance } from 'aws-cdk-lib/aws-rds';
 import { CfnSecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { SECRET_NAME, URL_WITH_PASSWORD } from '../../../private/secret-names';
+import { isSecretName } from '../../../private/secret-name-words';
+import { URL_WITH_PASSWORD } from '../../../private/secret-names';
 
 /**
  * C2: no secret is written into the template as a literal: a database master password, a Secrets Manager
@@ -28,7 +29,7 @@ export function noLiteralSecrets(node: CfnResource): NagRuleResult {
         const name = String(variable.name ?? '');
         const value = variable.value;
         const literal = isLiteralSecret(value);
-        if (literal && (SECRET_NAME.test(name) || URL_WITH_PASSWORD.test(String(value)))) {
+        if (literal && (isSecretName(name) || URL_WITH_PASSWORD.test(String(value)))) {
           findings.push(`${container.name ?? 'container'}.${name}`);
         }
       }
