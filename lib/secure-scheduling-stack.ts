@@ -256,8 +256,10 @@ export interface OperatorIdpProps {
 }
 
 /**
- * The internet-facing half of a hardened scheduling deployment: network, TLS-only load balancer, web
- * firewall and the app on Fargate, each exposed for extension.
+ * A whole hardened scheduling deployment: the network with its outbound DNS allow-list, the TLS-only load
+ * balancer with the operator sign-in, the web firewall, the app on Fargate from a scanned image source, the
+ * PostgreSQL database with the app's own role and its backups, the activity log and the alerts, each exposed for
+ * extension.
  */
 export class SecureSchedulingStack extends Stack {
   /** VPC, subnets and flow logs. */

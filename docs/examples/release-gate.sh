@@ -1,27 +1,40 @@
 #!/usr/bin/env bash
-# A pipeline's release gate: the certificate preflight before `cdk deploy`, the check of the live endpoint
-# after it. Run it from the CDK app's directory, with AWS credentials for the target account in the
-# environment (the standard AWS SDK chain: variables, profile, or the pipeline's role).
+# A pipeline's release gate: the certificate preflight and the check that the update loses no data before
+# `cdk deploy`, the check of the live endpoint after it. Run it from the CDK app's directory, with AWS
+# credentials for the target account in the environment (the standard AWS SDK chain: variables, profile, or
+# the pipeline's role) and the AWS CLI installed.
 #
 #   DOMAIN=schedule.example.com ./release-gate.sh
 #
-# Exit codes are those of the two checks: 0 deployed and verified; 1 a finding stopped the release (found by
-# cert-check: nothing was deployed); 2 bad usage; 3 AWS or the endpoint could not be asked (never deploy
-# blind). Results, in the JSON shape of docs/certificates.md, are left in cert-check.json and verify.json.
+# Exit codes are those of the checks: 0 deployed and verified; 1 a finding stopped the release (found by
+# cert-check or guard: nothing was deployed; found by verify: deployed, not good); 2 bad usage; 3 AWS, the
+# deployed template or the endpoint could not be read (never deploy blind). A failing synth or deploy exits
+# with its own code. Results, in the JSON shape of docs/certificates.md, are left in cert-check.json,
+# guard.json and verify.json, beside deployed.json, the template guard compared with.
 set -uo pipefail
 
 DOMAIN="${DOMAIN:?set DOMAIN to the name users reach the app at}"
 URL="${URL:-https://${DOMAIN}/}"
 MIN_DAYS="${MIN_DAYS:-30}"
 CLI="${SECURE_SCHEDULING_CLI:-npx secure-scheduling}"
-DEPLOY="${DEPLOY_COMMAND:-npx cdk deploy --all --require-approval never}"
+# The stack guard checks and cdk deploy deploys: its CloudFormation name, which the bundled app also gives the
+# stack as its construct id (the setting stackName).
+STACK_NAME="${STACK_NAME:-SecureScheduling}"
+# Where the cloud assembly is synthesized to, checked, and deployed from.
+ASSEMBLY="${ASSEMBLY:-cdk.out}"
+# Instead of `npx cdk synth --quiet --output "$ASSEMBLY"`: a command that writes the cloud assembly to $ASSEMBLY.
+SYNTH_COMMAND="${SYNTH_COMMAND:-}"
+# Instead of `npx cdk deploy "$STACK_NAME" --app "$ASSEMBLY" --require-approval never`: a command that deploys
+# the assembly in $ASSEMBLY, the one guard checked (not a fresh synth).
+DEPLOY_COMMAND="${DEPLOY_COMMAND:-}"
 # More options for verify, e.g. "--ca internal-ca.pem" for an endpoint under a private CA.
 VERIFY_OPTIONS="${VERIFY_OPTIONS:-}"
 # The load balancer's own name (the stack output LoadBalancerDnsName): verify checks that it reaches nothing.
 LOAD_BALANCER_HOST="${LOAD_BALANCER_HOST:-}"
 # Operator paths that must ask for the sign-in, space-separated; for Cal.com: "/settings/admin /auth/setup".
 PROTECTED_PATHS="${PROTECTED_PATHS:-}"
-# With a hosted zone, the first deployment requests the certificate itself: none exists before it.
+# The first deployment: no stack exists yet, so guard has nothing to compare (nor anything to lose), and with a
+# hosted zone it requests the certificate itself: none exists before it.
 FIRST_DEPLOYMENT="${FIRST_DEPLOYMENT:-false}"
 REPORTS="${REPORTS:-.}"
 
@@ -59,7 +72,44 @@ elif [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 
-$DEPLOY || exit $?
+# The assembly to deploy, synthesized once: guard checks it and cdk deploy deploys it as it is.
+if [ -n "$SYNTH_COMMAND" ]; then
+  # shellcheck disable=SC2086 # a command line of several words
+  $SYNTH_COMMAND
+else
+  npx cdk synth --quiet --output "$ASSEMBLY"
+fi
+status=$?
+if [ "$status" -ne 0 ]; then
+  echo "release-gate: synth exited $status: not deploying" >&2
+  exit "$status"
+fi
+
+# The update must replace or remove no resource that holds data (docs/updates.md): the deployed template
+# against the assembly about to be deployed. Not on the first deployment: nothing exists to lose yet.
+if [ "$FIRST_DEPLOYMENT" != true ]; then
+  if ! aws cloudformation get-template --stack-name "$STACK_NAME" --query TemplateBody --output json \
+    >"$REPORTS/deployed.json"; then
+    echo "release-gate: the deployed template of $STACK_NAME could not be read: not deploying" \
+      "(on the first deployment, set FIRST_DEPLOYMENT=true)" >&2
+    exit 3
+  fi
+  $CLI guard "$REPORTS/deployed.json" "$ASSEMBLY" --stack "$STACK_NAME" --json >"$REPORTS/guard.json"
+  status=$?
+  if [ "$status" -ne 0 ]; then
+    print_result "$REPORTS/guard.json" guard
+    echo "release-gate: guard exited $status: not deploying" >&2
+    exit "$status"
+  fi
+fi
+
+# Exactly the assembly guard checked.
+if [ -n "$DEPLOY_COMMAND" ]; then
+  # shellcheck disable=SC2086 # a command line of several words
+  $DEPLOY_COMMAND || exit $?
+else
+  npx cdk deploy "$STACK_NAME" --app "$ASSEMBLY" --require-approval never || exit $?
+fi
 
 probe_options=()
 if [ -n "$LOAD_BALANCER_HOST" ]; then probe_options+=(--load-balancer-host "$LOAD_BALANCER_HOST"); fi

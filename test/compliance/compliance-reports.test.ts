@@ -72,7 +72,8 @@ describe('addCompliancePacks alone, in a consumer app', () => {
 
     beforeAll(() => {
       outdir = path.join(workDir, 'consumer');
-      const app = new App({ outdir });
+      // aws-cdk-lib's own schema validator is off, as in test/support/app.ts: these tests judge the reports.
+      const app = new App({ outdir, builtinCloudFormationValidation: false });
       const stack = new Stack(app, 'Consumer', { env: ENV });
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       new sns.Topic(stack, 'Alerts', { masterKey: key, enforceSSL: true });
@@ -196,7 +197,7 @@ describe('addCompliancePacks alone, in a consumer app', () => {
     beforeAll(() => {
       outdir = path.join(workDir, 'open');
       reports = path.join(workDir, 'open-reports');
-      const app = new App({ outdir });
+      const app = new App({ outdir, builtinCloudFormationValidation: false });
       const stack = new Stack(app, 'Plain', { env: ENV });
       new s3.Bucket(stack, 'Bucket', { enforceSSL: false });
       addCompliancePacks(app, { reportDirectory: reports });
@@ -236,7 +237,7 @@ describe('addCompliancePacks alone, in a consumer app', () => {
 
   test('places and draws the resources of a stage, whose templates are in an assembly nested in the app’s', () => {
     const outdir = path.join(workDir, 'staged');
-    const app = new App({ outdir });
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
     const stack = new Stack(new Stage(app, 'Prod'), 'Alerting', { env: ENV });
     new sns.Topic(stack, 'Alerts', {
       masterKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
@@ -255,7 +256,7 @@ describe('addCompliancePacks alone, in a consumer app', () => {
 
   test('writes no report when told not to, and says so in the verdict', () => {
     const outdir = path.join(workDir, 'no-reports');
-    const app = new App({ outdir });
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
     new kms.Key(new Stack(app, 'KeyOnly', { env: ENV }), 'Key', { enableKeyRotation: true });
     addCompliancePacks(app, { writeReports: false });
     const { printed, error } = synthesize(app);

@@ -1,16 +1,18 @@
 /**
- * The library as a platform team adopts it: packed with `npm pack`, installed offline into a new CDK app next to
- * aws-cdk-lib, constructs and cdk-nag, and the README's snippet run there by plain `node` as the app. Its synth
- * must find everything it needs in the installed package: the Lambda handlers it bundles with esbuild at synth
- * (never Docker), and the compliance packs that judge the result.
+ * The library as a platform team adopts it: packed with `npm pack`, unpacked into a new CDK app's
+ * node_modules as npm lays a package out, next to exactly the dependencies and peers its package.json declares
+ * (linked from this repository's install, at the versions it pins), and the README's snippet run there by plain
+ * `node` as the app. Its synth must find everything it needs in the installed package and its declared
+ * dependencies: a module it loads but does not declare fails to resolve. The Lambda handlers are bundled with
+ * esbuild at synth (never Docker), and the compliance packs judge the result.
  *
- * Cost: about one synth of the default stack (in-process `app.synth()`, no CDK CLI) plus one offline
- * `npm ci`. The package's JavaScript is emitted file by file with the compiler options of
+ * Cost: about one synth of the default stack (in-process `app.synth()`, no CDK CLI). An offline `npm ci` of
+ * the whole tree would cost as much again, for no check the links do not make. The package's JavaScript is
+ * emitted file by file with the compiler options of
  * tsconfig.build.json (what `npm run build` emits for each file, without the type-check that `npm run
  * typecheck` does and without the declarations a JavaScript app does not read).
  */
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   chmodSync,
   cpSync,
@@ -18,8 +20,10 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  renameSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,19 +58,6 @@ interface PackageManifest {
   readonly dependencies: Record<string, string>;
   readonly devDependencies: Record<string, string>;
   readonly peerDependencies: Record<string, string>;
-}
-
-interface LockEntry {
-  readonly name?: string;
-  readonly version?: string;
-  resolved?: string;
-  readonly integrity?: string;
-  readonly inBundle?: boolean;
-  readonly dependencies?: Record<string, string>;
-  readonly optionalDependencies?: Record<string, string>;
-  readonly peerDependencies?: Record<string, string>;
-  readonly peerDependenciesMeta?: Record<string, { optional?: boolean }>;
-  readonly [key: string]: unknown;
 }
 
 /** The build's compiler options, with its output directory moved to `outDir`. */
@@ -129,74 +120,6 @@ function run(command: string, args: string[], options: { cwd: string; env?: Node
 /** `npm pack --json`'s list of the files a package holds. */
 function packedFiles(packJson: string): string[] {
   return (JSON.parse(packJson) as { files: { path: string }[] }[])[0].files.map((f) => f.path).sort();
-}
-
-/**
- * A lockfile for an app that depends on `dependencies`, taken from this repository's lockfile: the same
- * versions, resolved to the registry's tarball URLs, so `npm ci --offline` installs them from the npm cache
- * that `npm ci` filled here without asking the registry for anything.
- */
-function consumerLockfile(dependencies: Record<string, string>, library: LockEntry): Record<string, unknown> {
-  const lock = (
-    JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
-      packages: Record<string, LockEntry>;
-    }
-  ).packages;
-  const packages: Record<string, LockEntry> = {
-    '': { name: 'consumer', version: '1.0.0', dependencies },
-    'node_modules/secure-scheduling': library,
-  };
-  const copy = (key: string): LockEntry => {
-    // Whether a package is a dev dependency here says nothing about the consumer.
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { dev, peer, devOptional, ...entry } = lock[key];
-    const name = entry.name ?? key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
-    if (entry.resolved === undefined && entry.integrity !== undefined && !entry.inBundle) {
-      entry.resolved = `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`;
-    }
-    return entry;
-  };
-  /** Node's resolution of `name` from the package at `from`: its own node_modules, then each parent's. */
-  const locate = (from: string, name: string): string | undefined => {
-    for (let dir = from; ;) {
-      const key = `${dir ? `${dir}/` : ''}node_modules/${name}`;
-      if (lock[key] !== undefined) {
-        return key;
-      }
-      if (dir === '') {
-        return undefined;
-      }
-      const parent = dir.lastIndexOf('/node_modules/');
-      dir = parent < 0 ? '' : dir.slice(0, parent);
-    }
-  };
-  const requires = (entry: LockEntry): string[] => [
-    ...Object.keys(entry.dependencies ?? {}),
-    ...Object.keys(entry.optionalDependencies ?? {}),
-    ...Object.keys(entry.peerDependencies ?? {}).filter((p) => !entry.peerDependenciesMeta?.[p]?.optional),
-  ];
-  const queue = [...requires(library), ...Object.keys(dependencies)]
-    .filter((name) => name !== 'secure-scheduling')
-    .map((name): readonly [string, string] => ['', name]);
-  while (queue.length > 0) {
-    const [from, name] = queue.shift()!;
-    const key = locate(from, name);
-    if (key === undefined) {
-      throw new Error(`package-lock.json has no ${name} for ${from || 'the app'}`);
-    }
-    if (packages[key] !== undefined) {
-      continue;
-    }
-    packages[key] = copy(key);
-    // Packages shipped inside this one's tarball (aws-cdk-lib bundles a few) are listed under it.
-    for (const inner of Object.keys(lock).filter(
-      (k) => k.startsWith(`${key}/node_modules/`) && lock[k].inBundle,
-    )) {
-      packages[inner] = copy(inner);
-    }
-    queue.push(...requires(packages[key]).map((dep) => [key, dep] as const));
-  }
-  return { name: 'consumer', version: '1.0.0', lockfileVersion: 3, requires: true, packages };
 }
 
 /** The README's library snippet ("Using the constructs in your own CDK app"), as CommonJS for plain node. */
@@ -269,25 +192,27 @@ describe('the packed library in a new CDK app', () => {
         Object.keys(MANIFEST.peerDependencies).map((p) => [p, MANIFEST.devDependencies[p]]),
       ),
     };
-    const library: LockEntry = {
-      version: MANIFEST.version,
-      resolved: dependencies[MANIFEST.name],
-      integrity: `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`,
-      license: 'Apache-2.0',
-      dependencies: MANIFEST.dependencies,
-      peerDependencies: MANIFEST.peerDependencies,
-      bin: MANIFEST.bin,
-    };
     writeFileSync(
       path.join(consumer, 'package.json'),
       JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies }, null, 2),
     );
-    writeFileSync(
-      path.join(consumer, 'package-lock.json'),
-      JSON.stringify(consumerLockfile(dependencies, library), null, 2),
-    );
-    // No install scripts: esbuild runs from its platform package (@esbuild/<os>-<cpu>) without its postinstall.
-    run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: consumer });
+    // The package where npm puts it, with the `bin` link npm makes.
+    const modules = path.join(consumer, 'node_modules');
+    mkdirSync(path.join(modules, '.bin'), { recursive: true });
+    const unpacked = path.join(work, 'unpacked');
+    mkdirSync(unpacked);
+    run('tar', ['-xzf', tarball, '-C', unpacked], { cwd: work });
+    renameSync(path.join(unpacked, 'package'), path.join(modules, MANIFEST.name));
+    for (const [command, file] of Object.entries(MANIFEST.bin)) {
+      const target = path.join('..', MANIFEST.name, file);
+      symlinkSync(target, path.join(modules, '.bin', command));
+      chmodSync(path.join(modules, MANIFEST.name, file), 0o755);
+    }
+    // Its declared dependencies and peers, and nothing else: Node resolves theirs from where they are installed.
+    for (const name of [...Object.keys(MANIFEST.dependencies), ...Object.keys(MANIFEST.peerDependencies)]) {
+      mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
+      symlinkSync(path.join(ROOT, 'node_modules', name), path.join(modules, name), 'dir');
+    }
 
     // The README's snippet is the app, synthesized in-process. A `docker` first on the PATH records any call.
     writeFileSync(path.join(consumer, 'app.js'), `${readmeSnippet()}\napp.synth();\n`);
@@ -386,8 +311,9 @@ describe('the packed library in a new CDK app', () => {
       expect(dockerCalls).toBe('');
       const shipped = SHIPPED_HANDLERS.map((handler) => `node_modules/${MANIFEST.name}/${handler}`);
       expect(shipped.filter((handler) => !bundleInputs.includes(handler))).toEqual([]);
-      // pg, a dependency of the package, is bundled into the database role step from the app's node_modules.
-      expect(bundleInputs.some((input) => input.startsWith('node_modules/pg/'))).toBe(true);
+      // pg, a dependency the package declares, is bundled into the database role step (resolved through the
+      // app's node_modules link to where it is installed).
+      expect(bundleInputs.some((input) => /(^|\/)node_modules\/pg\/lib\//.test(input))).toBe(true);
     });
 
     test('ships each bundled function as one minified index.js', () => {
