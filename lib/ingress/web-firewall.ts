@@ -373,8 +373,13 @@ export class WebFirewall extends Construct {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],
-      // Credentials and session cookies never reach the logs (checklist C7).
-      redactedFields: WAF_REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })),
+      // Credentials and session cookies never reach the logs, nor query strings, which carry booking links,
+      // reset tokens and email addresses (checklist C7); the load balancer's access logs keep full URIs for 90
+      // days. https://docs.aws.amazon.com/waf/latest/developerguide/logging-management.html (redacting fields)
+      redactedFields: [
+        ...WAF_REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })),
+        { queryString: {} },
+      ],
     });
 
     if (props.resourceArn) {

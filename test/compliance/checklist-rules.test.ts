@@ -725,7 +725,7 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
     'C7-WafLogRedaction',
     [
       [
-        'compliant: both headers redacted',
+        'compliant: both headers and the query string redacted',
         (s) =>
           new wafv2.CfnLoggingConfiguration(s, 'Logging', {
             resourceArn: 'arn',
@@ -733,6 +733,7 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
             redactedFields: [
               { singleHeader: { Name: 'authorization' } },
               { singleHeader: { Name: 'Cookie' } },
+              { queryString: {} },
             ],
           }),
         [],
@@ -743,9 +744,22 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
           new wafv2.CfnLoggingConfiguration(s, 'Logging', {
             resourceArn: 'arn',
             logDestinationConfigs: ['arn'],
-            redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+            redactedFields: [{ singleHeader: { Name: 'authorization' } }, { queryString: {} }],
           }),
         ['Test-C7-WafLogRedaction[cookie]'],
+      ],
+      [
+        'non-compliant: the query string is logged',
+        (s) =>
+          new wafv2.CfnLoggingConfiguration(s, 'Logging', {
+            resourceArn: 'arn',
+            logDestinationConfigs: ['arn'],
+            redactedFields: [
+              { singleHeader: { Name: 'authorization' } },
+              { singleHeader: { Name: 'cookie' } },
+            ],
+          }),
+        ['Test-C7-WafLogRedaction[query-string]'],
       ],
       ['not applicable: a log group', (s) => new logs.CfnLogGroup(s, 'Logs', { retentionInDays: 30 }), []],
       [
@@ -754,7 +768,11 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
           new wafv2.CfnLoggingConfiguration(s, 'Logging', {
             resourceArn: 'arn',
             logDestinationConfigs: ['arn'],
-            redactedFields: [{ singleHeader: { Name: deployTime } }, { singleHeader: { Name: 'cookie' } }],
+            redactedFields: [
+              { singleHeader: { Name: deployTime } },
+              { singleHeader: { Name: 'cookie' } },
+              { queryString: {} },
+            ],
           }),
         ['Test-C7-WafLogRedaction'],
       ],

@@ -114,7 +114,11 @@ describe('WebFirewall', () => {
 
     test('redacts the authorization and cookie headers', () => {
       template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+        RedactedFields: [
+          { SingleHeader: { Name: 'authorization' } },
+          { SingleHeader: { Name: 'cookie' } },
+          { QueryString: {} },
+        ],
         LogDestinationConfigs: [
           {
             'Fn::Join': [

@@ -378,10 +378,12 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     id: 'C7-WafLogRedaction',
     level: NagMessageLevel.ERROR,
     checklist: 'C7',
-    info: 'WAF logging does not redact the authorization and cookie headers.',
-    explanation: 'Those headers carry credentials and session tokens, which must never be written to logs.',
+    info: 'WAF logging does not redact the authorization and cookie headers and the query string.',
+    explanation:
+      'Those headers carry credentials and session tokens, which must never be written to logs; query strings carry booking links, password-reset tokens and email addresses, personal data the firewall log does not need.',
     securityHubControls: [],
-    satisfiedBy: 'WebFirewall: WAF logging redacts the authorization and cookie headers.',
+    satisfiedBy:
+      'WebFirewall: WAF logging redacts the authorization and cookie headers and the query string.',
     rule: wafLoggingRedactsCredentials,
   },
   {
