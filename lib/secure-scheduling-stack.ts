@@ -32,7 +32,7 @@ import { HostedZoneReference, TlsLoadBalancer } from './ingress/tls-load-balance
 import { IOperatorLogin, OperatorLogin } from './ingress/operator-login';
 import { DnsFirewallMode, OutboundDnsFirewall } from './network/dns-firewall';
 import { ImageSource } from './app/image-source';
-import { isPinnedByDigest } from './private/image-reference';
+import { DOCKER_HUB_REGISTRY, isPinnedByDigest, parseImageReference } from './private/image-reference';
 import { acknowledge } from './compliance/acknowledgements';
 import { OptionalManagedRuleGroup, WebFirewall } from './ingress/web-firewall';
 import { SchedulingNetwork } from './network/scheduling-network';
@@ -675,11 +675,8 @@ export class SecureSchedulingStack extends Stack {
   }
 }
 
-/** Whether an image reference names Docker Hub (no registry host, or docker.io). */
+/** Whether an image reference names Docker Hub, by the OCI reference grammar (no registry host, or docker.io). */
 function pullsFromDockerHub(reference: string): boolean {
-  if (Token.isUnresolved(reference)) return false;
-  const first = reference.split('/')[0];
-  const hasHost =
-    reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  return !hasHost || /^(registry-1\.|index\.)?docker\.io$/.test(first);
+  const parsed = parseImageReference(reference);
+  return parsed.ok && parsed.reference.registry === DOCKER_HUB_REGISTRY;
 }

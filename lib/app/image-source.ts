@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AlertTopic } from '../audit/alert-topic';
-import { parseImageReference } from '../private/image-reference';
+import { DOCKER_HUB_REGISTRY, parseImageReference } from '../private/image-reference';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Problems } from '../private/problems';
 
@@ -30,6 +30,22 @@ const UPSTREAM_REGISTRIES = {
 
 /** An upstream registry a pull through cache rule can cache from. */
 export type UpstreamRegistry = keyof typeof UPSTREAM_REGISTRIES;
+
+/**
+ * The upstream registry a pull through cache can front for an image's registry host, as `parseImageReference`
+ * names it (Docker Hub as `docker.io`), or undefined when no cache rule can.
+ */
+export function upstreamRegistryOfHost(host: string): UpstreamRegistry | undefined {
+  if (host === DOCKER_HUB_REGISTRY) return 'docker-hub';
+  return (Object.keys(UPSTREAM_REGISTRIES) as UpstreamRegistry[]).find(
+    (name) => UPSTREAM_REGISTRIES[name].url === host,
+  );
+}
+
+/** The registry hosts a pull through cache can front, as an image reference names them. */
+export const CACHEABLE_REGISTRY_HOSTS: readonly string[] = (
+  Object.keys(UPSTREAM_REGISTRIES) as UpstreamRegistry[]
+).map((name) => (name === 'docker-hub' ? DOCKER_HUB_REGISTRY : UPSTREAM_REGISTRIES[name].url));
 
 /**
  * `AWS::ECR::PullThroughCacheRule`'s `EcrRepositoryPrefix`: 2 to 30 characters of this pattern

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ImageSource, UpstreamRegistry } from '../app/image-source';
+import { CACHEABLE_REGISTRY_HOSTS, ImageSource, upstreamRegistryOfHost } from '../app/image-source';
 import { SchedulingApp } from '../app/scheduling-app';
 import { DnsFirewallMode } from '../network/dns-firewall';
 import { parseImageReference } from '../private/image-reference';
@@ -656,14 +656,6 @@ const OPERATOR_IDP_SETTINGS = [
   'operatorIdpClientSecretArn',
 ] as const;
 
-/** Registry hosts a pull-through cache can front, by the name `ImageSource.pullThroughCache` takes. */
-const UPSTREAM_OF_HOST: Readonly<Record<string, UpstreamRegistry>> = {
-  'docker.io': 'docker-hub',
-  'public.ecr.aws': 'ecr-public',
-  'ghcr.io': 'github-container-registry',
-  'quay.io': 'quay',
-};
-
 /** The image source the settings ask for: `image` as named, or an ECR pull-through cache of it. */
 function imageSourceOf(cfg: SchedulingConfig): ImageSource | undefined {
   if (cfg.imageSource !== 'pull-through-cache') return undefined;
@@ -672,10 +664,10 @@ function imageSourceOf(cfg: SchedulingConfig): ImageSource | undefined {
     throw new ConfigError(parsed.problems.map((p) => `setting \`image\`: ${p}`));
   }
   const { registry, repository, tag, digest } = parsed.reference;
-  const upstreamRegistry = UPSTREAM_OF_HOST[registry];
+  const upstreamRegistry = upstreamRegistryOfHost(registry);
   if (!upstreamRegistry) {
     throw new ConfigError([
-      `setting \`image\` must come from ${Object.keys(UPSTREAM_OF_HOST).join(', ')} for imageSource 'pull-through-cache' (the registries an ECR pull-through cache can front), got '${cfg.image}'`,
+      `setting \`image\` must come from ${CACHEABLE_REGISTRY_HOSTS.join(', ')} for imageSource 'pull-through-cache' (the registries an ECR pull-through cache can front), got '${cfg.image}'`,
     ]);
   }
   return ImageSource.pullThroughCache({

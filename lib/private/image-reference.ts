@@ -48,7 +48,7 @@ export type ParsedImageReference =
   | { readonly ok: false; readonly problems: readonly string[] };
 
 /** Docker's registry name for Docker Hub, and the aliases that mean the same registry. */
-const DOCKER_HUB = 'docker.io';
+export const DOCKER_HUB_REGISTRY = 'docker.io';
 const DOCKER_HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
 /** `NameTotalLengthMax` of the distribution grammar. */
 const MAX_NAME_LENGTH = 255;
@@ -134,7 +134,7 @@ export function parseImageReference(reference: string): ParsedImageReference {
   }
 
   const onDockerHub = domain === undefined || DOCKER_HUB_ALIASES.includes(domain);
-  const registry = onDockerHub ? DOCKER_HUB : (domain as string);
+  const registry = onDockerHub ? DOCKER_HUB_REGISTRY : (domain as string);
   const repository = onDockerHub && path.length === 1 ? `library/${path[0]}` : path.join('/');
   const ecr = ECR_REGISTRY.exec(registry);
   return {
