@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, StackProps, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -14,15 +15,17 @@ import { SchedulingService } from './app/scheduling-service';
 import { ServiceAlarms } from './app/service-alarms';
 import { AlertTopic } from './audit/alert-topic';
 import { CertificateMonitor } from './certificates/certificate-monitor';
-import { AuditTrail } from './audit/audit-trail';
+import { AuditTrail, ObjectLockEnablement } from './audit/audit-trail';
 import { CertificateExpiry } from './audit/certificate-expiry';
 import { ChangeEvents } from './audit/change-events';
 import { CisAlarms } from './audit/cis-alarms';
 import { LogEncryptionKey } from './audit/log-encryption-key';
+import { MaskingFindings } from './audit/log-data-protection';
 import { SecurityDashboard } from './audit/security-dashboard';
 import { BreakGlassTask } from './data/break-glass-task';
 import { DatabaseAppRole } from './data/database-app-role';
-import { DatabaseBackup } from './data/database-backup';
+import { DatabaseBackup, VaultLockMode } from './data/database-backup';
+import { keyAdministratorProblems, setKeyAdministrators } from './private/separated-key';
 import { DatabaseEvents } from './data/database-events';
 import { RestartOnRotation } from './data/restart-on-rotation';
 import { SchedulingAuroraDatabase } from './data/scheduling-aurora-database';
@@ -179,8 +182,18 @@ export interface SecureSchedulingStackProps extends StackProps {
   readonly trailLogRetention?: logs.RetentionDays;
   /** How long the trail's log files stay in its bucket: one to ten years. @default Duration.days(400) */
   readonly trailBucketExpiration?: Duration;
-  /** Lock the trail's log files in governance mode for this long (S3 Object Lock). @default - no object lock */
+  /**
+   * Lock the trail's log files in governance mode for this long (S3 Object Lock): 365 days to
+   * `trailBucketExpiration`.
+   * @default Duration.days(365)
+   */
   readonly trailObjectLockRetention?: Duration;
+  /**
+   * How Object Lock is turned on for the trail bucket: `at-creation` for a new stack, `in-place` for a stack whose
+   * trail bucket exists without it (deployed by 0.1.0), which keeps the bucket; `off` for none.
+   * @default 'at-creation'
+   */
+  readonly trailObjectLockEnablement?: ObjectLockEnablement;
   /**
    * Log group of an existing (organization) trail to put the alarms on, instead of creating a trail.
    * @default - a new multi-region trail
@@ -225,8 +238,17 @@ export interface SecureSchedulingStackProps extends StackProps {
   readonly weeklyBackupRetention?: Duration;
   /** ARN of a backup vault in another region or account that receives a copy of every recovery point. @default - no copy */
   readonly backupCopyVaultArn?: string;
-  /** Lock the backup vault (Vault Lock) with this minimum retention. @default - no lock */
+  /**
+   * Minimum retention of the backup vault's lock (Vault Lock), at most `dailyBackupRetention`.
+   * @default - `dailyBackupRetention`
+   */
   readonly backupVaultLockMinRetention?: Duration;
+  /**
+   * How the backup vault is locked: governance (removable with `backup:DeleteBackupVaultLockConfiguration`),
+   * compliance (immutable after a 3-day grace time) or none.
+   * @default - compliance when `backupVaultLockMinRetention` is given, else governance
+   */
+  readonly backupVaultLockMode?: VaultLockMode;
   /** Weekly restore tests of the latest recovery point. @default true */
   readonly restoreTesting?: boolean;
 
@@ -237,6 +259,15 @@ export interface SecureSchedulingStackProps extends StackProps {
    * @default false
    */
   readonly breakGlass?: boolean;
+
+  /**
+   * IAM roles or users (ARNs) that administer the stack's KMS keys: change their policies, disable them,
+   * schedule their deletion. Using the keys (encrypt, decrypt) stays with the services and roles named in each
+   * key policy; the role CloudFormation deploys with is added, since KMS refuses a policy that locks out the
+   * principal that sets it. See docs/audit.md, "Keys with separated duties".
+   * @default - the account's IAM policies administer the keys (AWS's default), still without using them
+   */
+  readonly keyAdministrators?: string[];
 }
 
 /** An OpenID Connect identity provider for the operator sign-in. */
@@ -360,10 +391,19 @@ export class SecureSchedulingStack extends Stack {
         `\`${name}\` applies to \`databaseEngine\` '${DatabaseEngine.AURORA_SERVERLESS_V2}' only, got ${value} with the '${props.databaseEngine ?? DatabaseEngine.POSTGRES}' engine`,
       );
     }
+    problems.add(...keyAdministratorProblems('keyAdministrators', props.keyAdministrators ?? []));
     problems.throwIfAny(this);
+    if (props.keyAdministrators && props.keyAdministrators.length > 0) {
+      setKeyAdministrators(this, props.keyAdministrators);
+    }
 
     this.logEncryptionKey = new LogEncryptionKey(this, 'LogKey');
     const logRetention = props.logRetention;
+    // One findings log group for the masking of the app's and the firewall's logs (checklist C7).
+    const maskingFindings = new MaskingFindings(this, 'MaskingFindings', {
+      encryptionKey: this.logEncryptionKey.key,
+      retention: logRetention,
+    }).logGroup;
 
     this.network = new SchedulingNetwork(this, 'Network', {
       availabilityZones: props.availabilityZones,
@@ -439,6 +479,7 @@ export class SecureSchedulingStack extends Stack {
       signupPaths: props.signupChallenge ? appDefinition.signupPaths : undefined,
       logRetention,
       encryptionKey: this.logEncryptionKey.key,
+      maskingFindingsLogGroup: maskingFindings,
     });
 
     const databaseProps = {
@@ -512,6 +553,7 @@ export class SecureSchedulingStack extends Stack {
       egressPorts: props.egressPorts,
       logRetention,
       logEncryptionKey: this.logEncryptionKey.key,
+      maskingFindingsLogGroup: maskingFindings,
     });
 
     this.alerts = new AlertTopic(this, 'Alerts', {
@@ -567,13 +609,18 @@ export class SecureSchedulingStack extends Stack {
       logRetention: props.trailLogRetention,
       bucketExpiration: props.trailBucketExpiration,
       objectLockRetention: props.trailObjectLockRetention,
+      objectLockEnablement: props.trailObjectLockEnablement,
       existingTrailLogGroupName: props.existingTrailLogGroupName,
+      // A log bucket: the trail lengthens its expiration to the trail bucket's.
       serverAccessLogsBucket: this.loadBalancer.serverAccessLogBucket,
     });
     this.cisAlarms = new CisAlarms(this, 'CisAlarms', {
       logGroup: this.auditTrail.logGroup,
       alerts: this.alerts,
     });
+    if (this.auditTrail.bucket) {
+      this.cisAlarms.watchTrailBucket(this.auditTrail.bucket.bucketName);
+    }
 
     this.changeEvents = new ChangeEvents(this, 'ChangeEvents', { alerts: this.alerts });
     this.changeEvents.watchLoadBalancer(this.loadBalancer.loadBalancer);
@@ -613,12 +660,25 @@ export class SecureSchedulingStack extends Stack {
       weeklyRetention: props.weeklyBackupRetention,
       copyToVaultArn: props.backupCopyVaultArn,
       vaultLockMinRetention: props.backupVaultLockMinRetention,
+      vaultLockMode: props.backupVaultLockMode,
+      databaseKey: this.database.encryptionKey,
       restoreTesting: props.restoreTesting,
       restoreSubnetGroup: this.database.subnetGroup,
       vpc: this.network.vpc,
     });
     this.backupVault = this.backup.vault;
     this.backupPlan = this.backup.plan;
+    // Restores and restore tests decrypt the database's snapshots with its key through RDS, as the Backup role.
+    // The key names that role: its policy lets no one use it through the account's IAM policies alone.
+    this.database.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BackupRestoresThroughRds',
+        principals: [this.backup.role],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `rds.${this.region}.amazonaws.com` } },
+      }),
+    );
     this.databaseEvents = new DatabaseEvents(this, 'DatabaseEvents', {
       ...databaseTarget,
       topic: this.alerts.topic,

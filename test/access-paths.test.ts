@@ -10,9 +10,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { runMonitor } from '../lib/certificates/monitor-handler';
 import {
   accessPathMatrix,
+  AppStack,
+  appMatrix,
   CfnTemplate,
   derivePaths,
-  expectedKinds,
+  expectedAppKinds,
   Matrix,
   matrixFailures,
   TemplateResolver,
@@ -29,31 +31,32 @@ const ACCOUNT = '123456789012';
 /** The stacks evaluated: the shipped apps, each synthesized once for the whole test run. */
 const STACKS = SHIPPED_APPS;
 
-/** Each stack is synthesized and evaluated once for the whole file (synthesis is the expensive part). */
-const evaluated = new Map<string, Promise<{ template: CfnTemplate; matrix: Matrix }>>();
-function matrixOf(name: ShippedApp): Promise<{ template: CfnTemplate; matrix: Matrix }> {
+/**
+ * Each app is synthesized and evaluated once for the whole file (synthesis is the expensive part): each of its
+ * stacks, and the paths between them (a backup copy into another account's vault).
+ */
+const evaluated = new Map<string, Promise<{ stacks: AppStack[]; matrix: Matrix }>>();
+function matrixOf(name: ShippedApp): Promise<{ stacks: AppStack[]; matrix: Matrix }> {
   if (!evaluated.has(name)) {
-    const stacks = shippedStacks(name);
-    expect(stacks).toHaveLength(1);
-    const [{ template, stackName, account, region }] = stacks;
-    if (region === undefined) throw new Error(`${name} has no region: its ARNs cannot be made concrete`);
+    const stacks = shippedStacks(name).map(({ template, stackName, account, region }) => {
+      if (region === undefined) throw new Error(`${name} has no region: its ARNs cannot be made concrete`);
+      return { template: template as CfnTemplate, env: { account: account ?? ACCOUNT, region, stackName } };
+    });
+    expect(stacks.length).toBeGreaterThan(0);
     evaluated.set(
       name,
-      accessPathMatrix(template, { account: account ?? ACCOUNT, region, stackName }).then((matrix) => ({
-        template,
-        matrix,
-      })),
+      appMatrix(stacks).then((matrix) => ({ stacks, matrix })),
     );
   }
-  return evaluated.get(name) as Promise<{ template: CfnTemplate; matrix: Matrix }>;
+  return evaluated.get(name) as Promise<{ stacks: AppStack[]; matrix: Matrix }>;
 }
 
 describe.each(STACKS)('access paths of %s', (name) => {
-  let template: CfnTemplate;
+  let stacks: AppStack[];
   let matrix: Matrix;
 
   beforeAll(async () => {
-    ({ template, matrix } = await matrixOf(name));
+    ({ stacks, matrix } = await matrixOf(name));
   });
 
   test('every path is allowed and every negative twin denied', () => {
@@ -73,7 +76,7 @@ describe.each(STACKS)('access paths of %s', (name) => {
   });
 
   test('each kind of path the template calls for is derived', () => {
-    const kinds = expectedKinds(template);
+    const kinds = expectedAppKinds(stacks);
     expect(kinds.length).toBeGreaterThan(0);
     expect(kinds.filter((k) => (matrix.counts[k] ?? 0) === 0)).toEqual([]);
   });

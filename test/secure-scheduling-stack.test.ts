@@ -47,6 +47,7 @@ const STATEFUL_LOGICAL_IDS: Record<string, string[]> = {
     'DatabaseUpgradeLogGroupC937990D',
     'DnsFirewallQueryLogGroup747F517E',
     'FirewallLogGroup62028669',
+    'MaskingFindingsA636404F',
     'NetworkFlowLogGroup4F8CEEEF',
     'RestartOnRotationLogGroupB79A7A29',
     'VpcRestrictDefaultSGLogGroupFC7B6298',
@@ -224,7 +225,7 @@ describe('SecureSchedulingStack', () => {
       const operational = (type: string) =>
         Object.entries(t.findResources(type)).filter(([id]) => !id.startsWith('AuditTrail'));
       const retentions = operational('AWS::Logs::LogGroup').map(([, r]) => r.Properties.RetentionInDays);
-      expect(retentions).toHaveLength(12);
+      expect(retentions).toHaveLength(13);
       expect(new Set(retentions)).toEqual(new Set([30]));
       expect(
         operational('AWS::S3::Bucket').map(

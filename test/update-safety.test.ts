@@ -7,7 +7,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
-import { parseConfig, SecureSchedulingStack, SecureSchedulingStackProps, stackPropsFromConfig } from '../lib';
 import {
   CloudFormationTemplate,
   constructPathOf,
@@ -15,32 +14,23 @@ import {
   statefulChanges,
   TemplateResource,
 } from '../lib/guard/stateful-changes';
-import { EXAMPLE_CONFIG, testApp } from './support/app';
+import { defaultStackTemplate, DefaultStackVariant } from './support/shipped-stacks';
 
 /** One version of the settings: the example's, less `without`, plus `settings`, plus stack props. */
-interface Variant {
-  readonly settings?: Record<string, unknown>;
-  readonly without?: readonly string[];
-  readonly props?: Partial<SecureSchedulingStackProps>;
-}
+type Variant = DefaultStackVariant;
 
 const synthesized = new Map<string, CloudFormationTemplate>();
 
-/** The template of a variant, synthesized once per file; with path metadata, as `cdk synth` writes it. */
+/**
+ * The template of a variant, with path metadata, as `cdk synth` writes it: synthesized once per test run and
+ * shared with the other files that ask for the same variant (test/guard/guard-command.test.ts compares some of
+ * these too), read once per file.
+ */
 function templateOf(variant: Variant = {}): CloudFormationTemplate {
   const key = JSON.stringify(variant);
   let template = synthesized.get(key);
   if (template === undefined) {
-    const app = testApp({ 'aws:cdk:enable-path-metadata': true });
-    const example = Object.fromEntries(
-      Object.entries(EXAMPLE_CONFIG).filter(([name]) => !(variant.without ?? []).includes(name)),
-    );
-    const config = parseConfig(example, variant.settings ?? {});
-    const stack = new SecureSchedulingStack(app, config.stackName, {
-      ...stackPropsFromConfig(config),
-      ...variant.props,
-    });
-    template = app.synth().getStackByName(stack.stackName).template as CloudFormationTemplate;
+    template = defaultStackTemplate(variant);
     synthesized.set(key, template);
   }
   return template;
@@ -55,7 +45,8 @@ interface UpdateCase {
   readonly after: Variant;
 }
 
-const OBJECT_LOCK_30: Variant = { settings: { trailObjectLockDays: 30 } };
+/** A stack deployed by a release whose trail bucket had no Object Lock, updated with the in-place path. */
+const OBJECT_LOCK_IN_PLACE: Variant = { settings: { trailObjectLockEnablement: 'in-place' } };
 const BREAK_GLASS: Variant = { settings: { breakGlass: true } };
 
 /** Realistic changes of settings, each of which must leave every data-holding resource in place. */
@@ -73,15 +64,15 @@ const SAFE_UPDATES: readonly UpdateCase[] = [
   },
   {
     change:
-      'log retentions and trail: logRetentionDays 90 → 180, trailLogRetentionDays 365 → 400, trailBucketExpirationDays 400 → 730',
+      'log retentions and trail: logRetentionDays 90 → 180, trailLogRetentionDays 365 → 400, trailBucketExpirationDays 400 → 730, trailObjectLockDays 365 → 400 (on the bucket created with Object Lock)',
     after: {
-      settings: { logRetentionDays: 180, trailLogRetentionDays: 400, trailBucketExpirationDays: 730 },
+      settings: {
+        logRetentionDays: 180,
+        trailLogRetentionDays: 400,
+        trailBucketExpirationDays: 730,
+        trailObjectLockDays: 400,
+      },
     },
-  },
-  {
-    change: 'trailObjectLockDays 30 → 60 on a trail bucket created with Object Lock',
-    before: OBJECT_LOCK_30,
-    after: { settings: { trailObjectLockDays: 60 } },
   },
   { change: 'certificateMonitor true → false', after: { settings: { certificateMonitor: false } } },
   {
@@ -258,20 +249,30 @@ describe('updates of an existing stack', () => {
 
   describe('known: turning Object Lock on for a trail bucket that exists without it', () => {
     // CloudFormation replaces an AWS::S3::Bucket whose ObjectLockEnabled changes ("Update requires:
-    // Replacement"), although S3 can enable Object Lock on an existing versioned bucket. The analysis names
-    // it, so the guard stops the deploy; docs/updates.md says how to turn the lock on without replacement.
-    test('replaces the trail bucket, and the analysis says so', () => {
-      const report = statefulChanges(templateOf(DEFAULT), templateOf(OBJECT_LOCK_30));
-      expect(report.changes).toEqual([
+    // Replacement"), although S3 can enable Object Lock on an existing versioned bucket. The default turns
+    // the lock on at creation, so a stack deployed by 0.1.0 (whose trail bucket has no lock) must not take
+    // the default as it is: the guard stops it and names the setting that keeps the bucket.
+    test("the default replaces such a trail bucket, and the analysis says so and names 'in-place'", () => {
+      const report = statefulChanges(releaseTemplate(), templateOf(DEFAULT));
+      expect(report.changes.filter((c) => c.blocking)).toEqual([
         expect.objectContaining({
           logicalId: 'AuditTrailBucketA91FD435',
           constructPath: 'SecureScheduling/AuditTrail/Bucket/Resource',
           resourceType: 'AWS::S3::Bucket',
           kind: 'replaced',
-          blocking: true,
           causes: [{ property: 'ObjectLockEnabled', effect: 'replace' }],
+          message: expect.stringContaining("set `trailObjectLockEnablement` to 'in-place'"),
         }),
       ]);
+    });
+
+    test("'in-place' keeps the bucket: Object Lock comes from a custom resource, nothing is replaced", () => {
+      const after = templateOf(OBJECT_LOCK_IN_PLACE);
+      expect(after.Resources!.AuditTrailBucketA91FD435.Properties!.ObjectLockEnabled).toBeUndefined();
+      expect(
+        Object.values(after.Resources!).filter((r) => r.Type === 'Custom::BucketObjectLock'),
+      ).toHaveLength(1);
+      expect(losses(statefulChanges(releaseTemplate(), after))).toEqual([]);
     });
   });
 });
@@ -282,6 +283,19 @@ const RELEASES = path.join(__dirname, 'fixtures', 'releases');
 const RELEASE_FIXTURES: readonly string[] = readdirSync(RELEASES)
   .filter((f) => f.endsWith('.json'))
   .sort();
+
+/** The data-holding resources of the default template of 0.1.0, whose trail bucket has no Object Lock. */
+function releaseTemplate(): CloudFormationTemplate {
+  return JSON.parse(
+    readFileSync(path.join(RELEASES, '0.1.0-default.json'), 'utf8'),
+  ) as CloudFormationTemplate;
+}
+
+/**
+ * Releases whose trail bucket was created without Object Lock: upgraded with `trailObjectLockEnablement`
+ * 'in-place', since the default (at creation) would replace that bucket (see the known case above).
+ */
+const WITHOUT_OBJECT_LOCK = new Set(['0.1.0-default.json']);
 
 /**
  * What an upgrade from a released template would lose: a data-holding resource of the release that is gone or
@@ -308,7 +322,8 @@ describe('upgrades from earlier releases of the default template', () => {
     (file) => {
       const release = JSON.parse(readFileSync(path.join(RELEASES, file), 'utf8')) as CloudFormationTemplate;
       expect(Object.keys(release.Resources ?? {}).length).toBeGreaterThan(0);
-      expect(releaseUpgradeProblems(release, templateOf(DEFAULT))).toEqual([]);
+      const settings = WITHOUT_OBJECT_LOCK.has(file) ? OBJECT_LOCK_IN_PLACE : DEFAULT;
+      expect(releaseUpgradeProblems(release, templateOf(settings))).toEqual([]);
     },
   );
 

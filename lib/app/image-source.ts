@@ -9,6 +9,7 @@ import { AlertTopic } from '../audit/alert-topic';
 import { DOCKER_HUB_REGISTRY, parseImageReference } from '../private/image-reference';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Problems } from '../private/problems';
+import { SeparatedDutiesKey } from '../private/separated-key';
 
 /** How many images a repository keeps by default; older ones expire (the running one must be among them). */
 export const DEFAULT_MAX_IMAGE_COUNT = 30;
@@ -142,7 +143,7 @@ export class SchedulingImageRepository extends Construct {
 
     this.encryptionKey =
       props.encryptionKey ??
-      new kms.Key(this, 'Key', {
+      new SeparatedDutiesKey(this, 'Key', {
         description: 'Encrypts the images of the secure-scheduling app repository',
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.RETAIN,
@@ -556,7 +557,7 @@ class PullThroughCacheImageSource extends ImageSource {
     });
     const key =
       o.encryptionKey ??
-      new kms.Key(cacheScope, 'Key', {
+      new SeparatedDutiesKey(cacheScope, 'Key', {
         description: 'Encrypts the images the secure-scheduling pull through cache stores',
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.RETAIN,

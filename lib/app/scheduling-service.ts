@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LogEncryptionKey } from '../audit/log-encryption-key';
+import { findingsReady, MaskingFindings, maskingPolicy } from '../audit/log-data-protection';
 import { acknowledge } from '../compliance/acknowledgements';
 import {
   DEFAULT_CPU,
@@ -22,6 +23,7 @@ import {
   DEFAULT_REQUESTS_PER_TARGET,
   DATABASE_SSL_MODE,
 } from '../private/defaults';
+import { dataIdentifierProblems, DEFAULT_MASKED_DATA_IDENTIFIERS } from '../private/log-data-identifiers';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { sourceScopedPrincipal } from '../private/service-trust';
 import { parseImageReference } from '../private/image-reference';
@@ -45,6 +47,7 @@ import {
 } from '../private/volume-preparation';
 import { BoundImage, ImageSource } from './image-source';
 import { SchedulingAppDefinition } from './scheduling-app';
+import { SeparatedDutiesKey } from '../private/separated-key';
 
 /** The volume ownership step is the one container that runs as root, with CAP_CHOWN as its only capability. */
 const ROOT_USER = '0';
@@ -182,6 +185,21 @@ export interface SchedulingServiceProps {
   readonly logEncryptionKey?: kms.IKey;
 
   /**
+   * CloudWatch Logs managed data identifiers that the app's log group masks as it ingests the logs (checklist
+   * C7), by name: the region-independent ones of
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL-managed-data-identifiers.html
+   * @default - EmailAddress, AwsSecretKey, OpenSshPrivateKey, PgpPrivateKey, PkcsPrivateKey and PuttyPrivateKey
+   */
+  readonly maskedDataIdentifiers?: string[];
+
+  /**
+   * Log group that receives the masking's audit findings (which log event held which kind of data, never the
+   * data). A log group of another construct must admit the log delivery service (`MaskingFindings` does).
+   * @default - a new `MaskingFindings` log group, encrypted with `logEncryptionKey` and kept for `logRetention`
+   */
+  readonly maskingFindingsLogGroup?: logs.ILogGroup;
+
+  /**
    * Key that encrypts the generated secrets.
    * @default - a new KMS key with rotation enabled
    */
@@ -232,8 +250,10 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
   public readonly prepareContainer?: ecs.ContainerDefinition;
   /** Target group the HTTPS listener forwards to. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
-  /** Log group of the app. */
+  /** Log group of the app; it masks email addresses and credentials as it ingests them (checklist C7). */
   public readonly logGroup: logs.LogGroup;
+  /** Log group that receives the audit findings of the app log group's masking. */
+  public readonly maskingFindingsLogGroup: logs.ILogGroup;
   /** Generated secrets, by environment variable name. */
   public readonly secrets: Readonly<Record<string, secretsmanager.Secret>>;
   /** Security group of the tasks. */
@@ -295,18 +315,31 @@ export class SchedulingService extends Construct implements ec2.IConnectable {
     const logEncryptionKey =
       props.logEncryptionKey ??
       new LogEncryptionKey(this, 'LogKey', { description: 'Encrypts the app logs' }).key;
+    this.maskingFindingsLogGroup =
+      props.maskingFindingsLogGroup ??
+      new MaskingFindings(this, 'MaskingFindings', {
+        encryptionKey: logEncryptionKey,
+        retention: logRetention,
+      }).logGroup;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: logRetention,
       encryptionKey: logEncryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Whatever the app prints: Cal.com's errors name attendees and hosts by their email address. Adding the
+      // policy to an existing log group updates it in place.
+      dataProtectionPolicy: maskingPolicy(
+        props.maskedDataIdentifiers ?? DEFAULT_MASKED_DATA_IDENTIFIERS,
+        this.maskingFindingsLogGroup,
+      ),
     });
+    this.logGroup.node.addDependency(findingsReady(this.maskingFindingsLogGroup));
 
     const secretNames = Object.keys(app.generatedSecrets);
     const secretsKey =
       secretNames.length === 0
         ? undefined
         : (props.secretsEncryptionKey ??
-          new kms.Key(this, 'SecretsKey', {
+          new SeparatedDutiesKey(this, 'SecretsKey', {
             description: `Encrypts the generated secrets of ${app.name}`,
             enableKeyRotation: true,
             removalPolicy: RemovalPolicy.RETAIN,
@@ -578,6 +611,12 @@ function validate(scope: Construct, props: SchedulingServiceProps, v: ResolvedSi
     ),
   );
   problems.retention('logRetention', v.logRetention);
+  problems.add(
+    ...dataIdentifierProblems(
+      'maskedDataIdentifiers',
+      props.maskedDataIdentifiers ?? DEFAULT_MASKED_DATA_IDENTIFIERS,
+    ),
+  );
   problems.range('app.containerPort', props.app.containerPort, 1024, 65535);
   const badPorts = v.egressPorts.filter((p) => !Number.isInteger(p) || p < 1 || p > 65535);
   problems.check(

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledgements';
 import { EMAIL_ADDRESS, HTTPS_URL } from '../private/formats';
 import { Problems } from '../private/problems';
+import { SeparatedDutiesKey } from '../private/separated-key';
 
 /**
  * The key actions a service needs to publish to an encrypted topic (and EventBridge to send to the encrypted
@@ -117,7 +118,7 @@ export class AlertTopic extends Construct {
     if (props.encryptionKey) {
       this.encryptionKey = props.encryptionKey;
     } else {
-      const key = new kms.Key(this, 'Key', {
+      const key = new SeparatedDutiesKey(this, 'Key', {
         description: 'Encrypts the secure-scheduling alert topic',
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.RETAIN,

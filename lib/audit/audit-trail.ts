@@ -11,13 +11,44 @@ import {
   DEFAULT_AUDIT_LOG_RETENTION,
   DEFAULT_TRAIL_ARCHIVE_AFTER,
   DEFAULT_TRAIL_BUCKET_EXPIRATION,
+  DEFAULT_TRAIL_OBJECT_LOCK_RETENTION,
   MAX_TRAIL_BUCKET_EXPIRATION_DAYS,
   MIN_AUDIT_LOG_RETENTION_DAYS,
   MIN_TRAIL_BUCKET_EXPIRATION_DAYS,
+  MIN_TRAIL_OBJECT_LOCK_DAYS,
 } from '../private/defaults';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Problems } from '../private/problems';
-import { LogBucket } from './log-bucket';
+import { BucketObjectLock } from './bucket-object-lock';
+import { enableEventBridge, LogBucket } from './log-bucket';
+
+/**
+ * How S3 Object Lock is turned on for the trail bucket:
+ * - `at-creation`: the bucket is created with it (`ObjectLockEnabled`). On a stack whose trail bucket exists
+ *   without it, CloudFormation would replace the bucket: use `in-place` there.
+ * - `in-place`: the bucket is created (or kept) without `ObjectLockEnabled`, and a custom resource turns Object
+ *   Lock on with `PutObjectLockConfiguration`, which S3 accepts for an existing versioned bucket.
+ * - `off`: no Object Lock (a weaker, explicit choice): versioning, log file validation and the bucket policy
+ *   protect the files, but an administrator can delete them.
+ */
+export type ObjectLockEnablement = 'at-creation' | 'in-place' | 'off';
+
+/** Every value of `ObjectLockEnablement`, for validation. */
+export const OBJECT_LOCK_ENABLEMENTS: readonly ObjectLockEnablement[] = ['at-creation', 'in-place', 'off'];
+
+/**
+ * The data events the trail records on its own bucket: what erases or unlocks evidence. Never `PutObject`,
+ * which is how CloudTrail delivers its log files: recording it would log every delivery (each delivery a new
+ * event to deliver), an endless and priced loop. An overwrite with `PutObject` keeps the old version (the
+ * bucket is versioned and locked) and fails log file validation, so it erases nothing.
+ */
+export const TRAIL_BUCKET_DATA_EVENTS: readonly string[] = [
+  'DeleteObject',
+  'DeleteObjects',
+  'PutObjectRetention',
+  'PutObjectLegalHold',
+];
+import { SeparatedDutiesKey } from '../private/separated-key';
 
 export interface AuditTrailProps {
   /**
@@ -65,15 +96,25 @@ export interface AuditTrailProps {
 
   /**
    * Lock log files in governance mode for this long with S3 Object Lock, so that nobody without the
-   * `s3:BypassGovernanceRetention` permission can delete or overwrite them. Object Lock can only be enabled
-   * when the bucket is created.
-   * @default - no object lock: versioning, log file validation and the bucket policy protect the files
+   * `s3:BypassGovernanceRetention` permission can delete or overwrite them: at least the audit floor of
+   * 365 days, at most `bucketExpiration`.
+   * @default Duration.days(365)
    */
   readonly objectLockRetention?: Duration;
 
   /**
-   * Bucket that receives the trail bucket's S3 server access logs.
-   * @default - a new log bucket
+   * How Object Lock is turned on for the trail bucket. Keep `at-creation` for a new stack; a stack whose trail
+   * bucket was created without Object Lock (by 0.1.0, or with `off`) sets `in-place`, which
+   * keeps the bucket: `at-creation` would replace it.
+   * @default 'at-creation'
+   */
+  readonly objectLockEnablement?: ObjectLockEnablement;
+
+  /**
+   * Bucket that receives the trail bucket's S3 server access logs (who read or deleted which log file). It
+   * must keep them at least as long as the trail's files (`bucketExpiration`): a `LogBucket` is made to; a
+   * bucket of this app whose lifecycle rules expire objects sooner is refused.
+   * @default - a new log bucket that keeps them for `bucketExpiration`
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
 }
@@ -99,6 +140,10 @@ export class AuditTrail extends Construct {
   public readonly bucket?: s3.Bucket;
   /** Log group the trail delivers to, new or existing; the audit tier's metric filters read it. */
   public readonly logGroup: logs.ILogGroup;
+  /** How Object Lock is turned on for the trail bucket; undefined when an existing trail is reused. */
+  public readonly objectLockEnablement?: ObjectLockEnablement;
+  /** The custom resource that turns Object Lock on in place, with `objectLockEnablement: 'in-place'`. */
+  public readonly objectLock?: BucketObjectLock;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps = {}) {
     super(scope, id);
@@ -121,22 +166,38 @@ export class AuditTrail extends Construct {
       'days',
     );
     problems.range('archiveAfter', archiveAfter.toDays(), 30, bucketExpiration.toDays() - 1, 'days');
-    if (props.objectLockRetention) {
+    const enablement = props.objectLockEnablement ?? 'at-creation';
+    problems.check(
+      !OBJECT_LOCK_ENABLEMENTS.includes(enablement),
+      `\`objectLockEnablement\` must be one of ${OBJECT_LOCK_ENABLEMENTS.map((e) => `'${e}'`).join(', ')}, got '${enablement}'`,
+    );
+    const lockRetention = props.objectLockRetention ?? DEFAULT_TRAIL_OBJECT_LOCK_RETENTION;
+    if (props.objectLockRetention !== undefined) {
       problems.range(
         'objectLockRetention',
-        props.objectLockRetention.toDays(),
-        1,
+        lockRetention.toDays(),
+        MIN_TRAIL_OBJECT_LOCK_DAYS,
         bucketExpiration.toDays(),
         'days',
       );
     }
+    problems.check(
+      enablement === 'off' && props.objectLockRetention !== undefined,
+      "`objectLockRetention` cannot be used with `objectLockEnablement` 'off': nothing is locked",
+    );
     const existing = props.existingTrailLogGroupName;
     problems.check(
       existing !== undefined && !Token.isUnresolved(existing) && !/^[A-Za-z0-9._/#-]{1,512}$/.test(existing),
       `\`existingTrailLogGroupName\` must be a log group name (letters, digits, '_-./#'), got '${existing}'`,
     );
     const ignored = (
-      ['logRetention', 'bucketExpiration', 'objectLockRetention', 'archiveAfter'] as const
+      [
+        'logRetention',
+        'bucketExpiration',
+        'objectLockRetention',
+        'objectLockEnablement',
+        'archiveAfter',
+      ] as const
     ).filter((name) => props[name] !== undefined);
     problems.check(
       existing !== undefined && ignored.length > 0,
@@ -161,7 +222,7 @@ export class AuditTrail extends Construct {
       resourceName: trailName,
     });
 
-    this.encryptionKey = new kms.Key(this, 'Key', {
+    this.encryptionKey = new SeparatedDutiesKey(this, 'Key', {
       description: `Encrypts the log files of the ${trailName} CloudTrail trail`,
       enableKeyRotation: true,
       rotationPeriod: Duration.days(365),
@@ -192,10 +253,40 @@ export class AuditTrail extends Construct {
         conditions: { StringEquals: { 'aws:SourceArn': this.trailArn } },
       }),
     );
+    // Reading the evidence: principals of this account whose IAM policies allow it may decrypt trail log files,
+    // and nothing else this key encrypts ("Enable CloudTrail log decrypt permissions", CloudTrail User Guide,
+    // create-kms-key-policy-for-cloudtrail.html). Reading changes nothing; only the administrators above can
+    // change who reads.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisAccountToReadTrailFiles',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:CallerAccount': stack.account },
+          Null: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'false' },
+        },
+      }),
+    );
 
+    // Who read or deleted a log file is evidence too: its record lasts as long as the file.
     const accessLogs =
       props.serverAccessLogsBucket ??
       new LogBucket(this, 'BucketLogs', { expiration: bucketExpiration }).bucket;
+    const accessLogsOwner = accessLogs.node.scope;
+    if (accessLogsOwner instanceof LogBucket) {
+      accessLogsOwner.keepAtLeast(bucketExpiration);
+    } else {
+      const shortest = shortestExpirationDays(accessLogs);
+      problems.check(
+        shortest !== undefined && shortest < bucketExpiration.toDays(),
+        `\`serverAccessLogsBucket\` expires objects after ${shortest} days, before the trail's log files (\`bucketExpiration\` ${bucketExpiration.toDays()} days): the record of who deleted a file would go first`,
+      );
+      problems.throwIfAny(this);
+    }
+    this.objectLockEnablement = enablement;
+    const lockedAtCreation = enablement === 'at-creation';
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.encryptionKey,
@@ -205,9 +296,11 @@ export class AuditTrail extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
-      objectLockEnabled: props.objectLockRetention ? true : undefined,
-      objectLockDefaultRetention: props.objectLockRetention
-        ? s3.ObjectLockRetention.governance(props.objectLockRetention)
+      // ObjectLockEnabled is set only when the bucket is created with it: CloudFormation replaces a bucket
+      // whose ObjectLockEnabled changes, so `in-place` and `off` leave it out (see docs/updates.md).
+      objectLockEnabled: lockedAtCreation ? true : undefined,
+      objectLockDefaultRetention: lockedAtCreation
+        ? s3.ObjectLockRetention.governance(lockRetention)
         : undefined,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'audit-trail/',
@@ -219,12 +312,20 @@ export class AuditTrail extends Construct {
             { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: archiveAfter },
           ],
           expiration: bucketExpiration,
-          noncurrentVersionExpiration: AUDIT_LOG_NONCURRENT_EXPIRATION,
+          // A deleted or overwritten file stays as an old version at least as long as the audit floor and
+          // its lock: a delete marker does not start a short clock on the evidence.
+          noncurrentVersionExpiration: Duration.days(
+            Math.max(
+              AUDIT_LOG_NONCURRENT_EXPIRATION.toDays(),
+              enablement === 'off' ? 0 : lockRetention.toDays(),
+            ),
+          ),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
     });
     acknowledge(this.bucket, 'auditTrailBucket');
+    enableEventBridge(this.bucket);
     const fromThisTrail = { StringEquals: { 'aws:SourceArn': this.trailArn } };
     const aclCheck = this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -248,6 +349,14 @@ export class AuditTrail extends Construct {
     );
 
     const logGroupKey = props.logGroupEncryptionKey ?? this.encryptionKey;
+    if (enablement === 'in-place') {
+      this.objectLock = new BucketObjectLock(this, 'ObjectLock', {
+        bucket: this.bucket,
+        retention: lockRetention,
+        logEncryptionKey: logGroupKey,
+        logRetention,
+      });
+    }
     if (!props.logGroupEncryptionKey) {
       this.encryptionKey.addToResourcePolicy(
         new iam.PolicyStatement({
@@ -301,7 +410,23 @@ export class AuditTrail extends Construct {
       s3BucketName: this.bucket.bucketName,
       cloudWatchLogsLogGroupArn: logGroup.logGroupArn,
       cloudWatchLogsRoleArn: logsRole.roleArn,
-      eventSelectors: [{ includeManagementEvents: true, readWriteType: 'All' }],
+      // Advanced selectors, since a trail takes either kind and the data events need them: every management
+      // event (read and write), plus what erases or unlocks a file of this trail's own bucket.
+      advancedEventSelectors: [
+        {
+          name: 'Management events, read and write',
+          fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }],
+        },
+        {
+          name: "Deletes and lock changes of this trail's log files",
+          fieldSelectors: [
+            { field: 'eventCategory', equalTo: ['Data'] },
+            { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+            { field: 'resources.ARN', startsWith: [this.bucket.arnForObjects('')] },
+            { field: 'eventName', equalTo: [...TRAIL_BUCKET_DATA_EVENTS] },
+          ],
+        },
+      ],
     });
     // CloudTrail checks the bucket policy and its role when the trail is created, so the trail waits for both.
     if (aclCheck.policyDependable) {
@@ -311,4 +436,21 @@ export class AuditTrail extends Construct {
       this.trail.node.addDependency(delivery.policyDependable);
     }
   }
+}
+
+/**
+ * The fewest days after which a bucket of this app expires current objects by its lifecycle rules, when it is
+ * one (an imported bucket tells nothing at synth).
+ */
+function shortestExpirationDays(bucket: s3.IBucket): number | undefined {
+  const cfn = bucket.node.defaultChild;
+  if (!(cfn instanceof s3.CfnBucket)) {
+    return undefined;
+  }
+  const configuration = Stack.of(bucket).resolve(cfn.lifecycleConfiguration) as
+    { rules?: Array<{ status?: string; expirationInDays?: unknown }> } | undefined;
+  const days = (configuration?.rules ?? [])
+    .filter((r) => r.status === 'Enabled' && typeof r.expirationInDays === 'number')
+    .map((r) => r.expirationInDays as number);
+  return days.length > 0 ? Math.min(...days) : undefined;
 }

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Problems } from '../private/problems';
 import { AlertTopic } from './alert-topic';
+import { TRAIL_BUCKET_DATA_EVENTS } from './audit-trail';
 
 /*
  * The filter patterns of CIS AWS Foundations Benchmark section 4 (v1.4.0 and v3.0.0; section 3 in v1.2.0),
@@ -179,6 +180,24 @@ export const CIS_CHANGE_CATEGORIES: readonly CisChangeCategory[] = [
   },
 ];
 
+/**
+ * What erases or unlocks the audit trail's own log files, in the style of the CIS patterns: the data events
+ * the trail records on its bucket (`DeleteObject`, `DeleteObjects`, `PutObjectRetention`,
+ * `PutObjectLegalHold`) and the management events that loosen the bucket's lock or versioning
+ * (`PutObjectLockConfiguration`, `PutBucketVersioning`). Bucket policy and lifecycle changes are CIS 4.8's.
+ */
+export const TRAIL_EVIDENCE_EVENTS: readonly string[] = [
+  ...TRAIL_BUCKET_DATA_EVENTS,
+  'PutObjectLockConfiguration',
+  'PutBucketVersioning',
+];
+
+/** The metric filter pattern of changes to the evidence in `bucketName` (a name or a token). */
+export function trailEvidencePattern(bucketName: string): string {
+  const names = TRAIL_EVIDENCE_EVENTS.map((name) => `($.eventName = ${name})`).join(' || ');
+  return `{ ($.eventSource = s3.amazonaws.com) && ($.requestParameters.bucketName = "${bucketName}") && (${names}) }`;
+}
+
 /** Namespace of the metrics the CIS metric filters publish. */
 export const CIS_METRIC_NAMESPACE = 'SecureScheduling/CIS';
 
@@ -203,10 +222,16 @@ export class CisAlarms extends Construct {
   public readonly metricFilters: Readonly<Record<string, logs.MetricFilter>>;
   /** The alarms, by category name. */
   public readonly alarms: Readonly<Record<string, cloudwatch.Alarm>>;
+  private readonly logGroup: logs.ILogGroup;
+  private readonly alerts: AlertTopic;
+  private readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: CisAlarmsProps) {
     super(scope, id);
     const namespace = props.metricNamespace ?? CIS_METRIC_NAMESPACE;
+    this.logGroup = props.logGroup;
+    this.alerts = props.alerts;
+    this.namespace = namespace;
     const problems = new Problems();
     problems.check(
       !Token.isUnresolved(namespace) &&
@@ -239,5 +264,33 @@ export class CisAlarms extends Construct {
     }
     this.metricFilters = metricFilters;
     this.alarms = alarms;
+  }
+
+  /**
+   * Adds the `TrailEvidenceChanges` filter and alarm: a log file of the trail bucket `bucketName` was deleted,
+   * its lock or legal hold changed, or the bucket's Object Lock or versioning configuration changed (checklist
+   * C10). The data events come only from a trail that records them on that bucket (`AuditTrail` does).
+   * Returns the alarm.
+   */
+  public watchTrailBucket(bucketName: string): cloudwatch.Alarm {
+    const name = 'TrailEvidenceChanges';
+    const filter = new logs.MetricFilter(this, `${name}Filter`, {
+      logGroup: this.logGroup,
+      filterPattern: { logPatternString: trailEvidencePattern(bucketName) },
+      metricNamespace: this.namespace,
+      metricName: name,
+      metricValue: '1',
+    });
+    const alarm = new cloudwatch.Alarm(this, name, {
+      alarmDescription:
+        "Audit evidence: a log file of the trail's bucket was deleted or its lock changed, or the bucket's Object Lock or versioning changed. Look up the events in the trail's log group; expected only once, when a deployment turns Object Lock on in place.",
+      metric: filter.metric({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alerts.notify(alarm);
+    return alarm;
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledgements';
@@ -47,6 +47,8 @@ export interface LogBucketProps {
 export class LogBucket extends Construct {
   /** The bucket. */
   public readonly bucket: s3.Bucket;
+  /** Days objects are kept: the given expiration, or longer when a holder of evidence asked for it. */
+  private expirationDays: number;
 
   constructor(scope: Construct, id: string, props: LogBucketProps = {}) {
     super(scope, id);
@@ -58,6 +60,7 @@ export class LogBucket extends Construct {
     const problems = new Problems();
     problems.range('expiration', expiration.toDays(), 1, 3650, 'days');
     problems.throwIfAny(this);
+    this.expirationDays = expiration.toDays();
 
     const transitionToInfrequentAccess = expiration.toDays() > LOG_BUCKET_INFREQUENT_ACCESS_AFTER.toDays();
     this.bucket = new s3.Bucket(this, 'Resource', {
@@ -75,7 +78,8 @@ export class LogBucket extends Construct {
       lifecycleRules: [
         {
           id: 'ExpireLogs',
-          expiration,
+          // Read at synthesis: `keepAtLeast` may lengthen it after the bucket is made.
+          expiration: Duration.days(Lazy.number({ produce: () => this.expirationDays })),
           noncurrentVersionExpiration: LOG_BUCKET_NONCURRENT_EXPIRATION,
           abortIncompleteMultipartUploadAfter: Duration.days(7),
           transitions: transitionToInfrequentAccess
@@ -90,5 +94,27 @@ export class LogBucket extends Construct {
       ],
     });
     acknowledge(this.bucket, 'logDeliveryBucket');
+    enableEventBridge(this.bucket);
   }
+
+  /**
+   * Keeps the logs at least `minimum`, for a bucket that also receives the S3 server access logs of a bucket
+   * whose files are kept longer (the audit trail's): the record of who read or deleted a file then lasts as
+   * long as the file. Never shortens.
+   */
+  public keepAtLeast(minimum: Duration): void {
+    this.expirationDays = Math.max(this.expirationDays, minimum.toDays());
+  }
+}
+
+/**
+ * Sends the bucket's S3 events to Amazon EventBridge (object created, deleted, restored; lifecycle expiry), so
+ * rules can watch who deletes logs. Written on the bucket's own `NotificationConfiguration`, which
+ * CloudFormation updates in place: aws-cdk-lib's `eventBridgeEnabled` would add a custom resource, a Lambda
+ * function and a role with `s3:PutBucketNotification` on "*".
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html
+ */
+export function enableEventBridge(bucket: s3.Bucket): void {
+  const cfn = bucket.node.defaultChild as s3.CfnBucket;
+  cfn.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
 }

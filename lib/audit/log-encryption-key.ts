@@ -2,6 +2,7 @@ import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { SeparatedDutiesKey } from '../private/separated-key';
 
 export interface LogEncryptionKeyProps {
   /**
@@ -29,7 +30,7 @@ export class LogEncryptionKey extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    this.key = new kms.Key(this, 'Resource', {
+    this.key = new SeparatedDutiesKey(this, 'Resource', {
       description: props.description ?? 'Encrypts the CloudWatch Logs log groups of secure-scheduling',
       enableKeyRotation: true,
       rotationPeriod: Duration.days(365),

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -175,6 +175,17 @@ export class CertificateMonitor extends Construct {
           sid: 'EncryptFindingsForTheTopic',
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: [topicKey.keyArn],
+        }),
+      );
+      // A key with separated duties (SeparatedDutiesKey) lets no one use it through IAM policies alone: it names
+      // this role, through SNS only. An imported key's policy is its owner's to change (a no-op here).
+      topicKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'CertificateMonitorPublishes',
+          principals: [this.role],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
         }),
       );
     }

@@ -148,7 +148,7 @@ export const ACKNOWLEDGEMENTS = {
     ruleId: `${pack}-LambdaInsideVPC`,
     checklist: 'C3' as const,
     reason:
-      'The certificate monitor calls only AWS APIs (ACM DescribeCertificate, SNS Publish, CloudWatch Logs) over HTTPS: it reads certificate metadata, holds no scheduling or personal data, opens no connection to the VPC and accepts none (it has no endpoint; only its daily EventBridge schedule invokes it). Inside the VPC it would still need those public endpoints, through the NAT gateways or three more priced interface endpoints, and its role would need network-interface actions on "*". Its role is limited to the named certificates, the alert topic and its own log group.',
+      'The certificate monitor calls only AWS APIs (ACM DescribeCertificate, SNS Publish, CloudWatch Logs) over HTTPS: it reads certificate metadata, holds no scheduling or personal data, opens no connection to the VPC and accepts none (it has no endpoint; only its daily EventBridge schedule invokes it). Inside the VPC it would still need those public endpoints, through the NAT gateways or three more priced interface endpoints, and its role would need network-interface actions on "*". Its role is limited to the named certificates, the alert topic and its own log group. The same holds for the opt-in function that turns Object Lock on for an existing trail bucket: only CloudFormation invokes it, it calls only S3 Put/GetObjectLockConfiguration on that one bucket, and writes only its own log group.',
   })),
   /** A scheduled Lambda function left without reserved concurrency, which could fail stack creation (the certificate monitor). */
   lambdaNoReservedConcurrency: ['HIPAA.Security', 'NIST.800.53.R5'].map((pack) => ({

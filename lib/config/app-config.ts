@@ -3,9 +3,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CACHEABLE_REGISTRY_HOSTS, ImageSource, upstreamRegistryOfHost } from '../app/image-source';
 import { SchedulingApp } from '../app/scheduling-app';
+import { OBJECT_LOCK_ENABLEMENTS, ObjectLockEnablement } from '../audit/audit-trail';
 import { DnsFirewallMode } from '../network/dns-firewall';
 import { parseImageReference } from '../private/image-reference';
 import { DatabaseEngine } from '../data/scheduling-database-interface';
+import { VaultLockMode } from '../data/database-backup';
 import { SecureSchedulingError } from '../errors';
 import { OptionalManagedRuleGroup } from '../ingress/web-firewall';
 import { settingsProblems } from './validation/settings-checks';
@@ -20,6 +22,7 @@ import {
   MAX_TRAIL_BUCKET_EXPIRATION_DAYS,
   MIN_AUDIT_LOG_RETENTION_DAYS,
   MIN_TRAIL_BUCKET_EXPIRATION_DAYS,
+  MIN_TRAIL_OBJECT_LOCK_DAYS,
 } from '../private/defaults';
 import { SecureSchedulingStackProps } from '../secure-scheduling-stack';
 
@@ -60,6 +63,7 @@ export interface SchedulingConfig {
   readonly trailLogRetentionDays?: number;
   readonly trailBucketExpirationDays?: number;
   readonly trailObjectLockDays?: number;
+  readonly trailObjectLockEnablement?: string;
   readonly existingTrailLogGroupName?: string;
   readonly certificateExpiryAlarmDays?: number;
   readonly certificateExpiryEventsDays?: number;
@@ -73,8 +77,10 @@ export interface SchedulingConfig {
   readonly weeklyBackupRetentionDays?: number;
   readonly backupCopyVaultArn?: string;
   readonly backupVaultLockDays?: number;
+  readonly backupVaultLockMode?: string;
   readonly restoreTesting?: boolean;
   readonly breakGlass?: boolean;
+  readonly keyAdministrators?: string[];
   readonly imageSource?: string;
   readonly imageCredentialSecretArn?: string;
   readonly enhancedScanning?: boolean;
@@ -160,6 +166,11 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
     description: "days the trail's log files stay in its bucket",
   },
   trailObjectLockDays: { kind: 'integer', description: 'days trail log files are locked (S3 Object Lock)' },
+  trailObjectLockEnablement: {
+    kind: 'string',
+    description:
+      "'at-creation' (default), 'in-place' for a trail bucket deployed without Object Lock, or 'off'",
+  },
   existingTrailLogGroupName: {
     kind: 'string',
     description: 'log group of an existing organization trail, instead of a new trail',
@@ -193,11 +204,22 @@ export const SETTINGS: Readonly<Record<keyof SchedulingConfig, { kind: Kind; des
     kind: 'string',
     description: 'backup vault in another region or account that receives a copy',
   },
-  backupVaultLockDays: { kind: 'integer', description: 'locks the backup vault with this minimum retention' },
+  backupVaultLockDays: {
+    kind: 'integer',
+    description: 'minimum retention of the backup vault lock (default dailyBackupRetentionDays)',
+  },
+  backupVaultLockMode: {
+    kind: 'string',
+    description: "how the backup vault is locked: 'governance', 'compliance' or 'none'",
+  },
   restoreTesting: { kind: 'boolean', description: 'weekly restore tests of the latest recovery point' },
   breakGlass: {
     kind: 'boolean',
     description: 'a one-off database task for incidents, alerted at every start (default false)',
+  },
+  keyAdministrators: {
+    kind: 'string-list',
+    description: 'IAM role or user ARNs that administer (not use) the KMS keys',
   },
   imageSource: {
     kind: 'string',
@@ -265,6 +287,7 @@ const SETTING_OF_PROP: Readonly<Record<string, string>> = {
   trailBucketExpiration: 'trailBucketExpirationDays',
   objectLockRetention: 'trailObjectLockDays',
   trailObjectLockRetention: 'trailObjectLockDays',
+  objectLockEnablement: 'trailObjectLockEnablement',
   alarmDaysToExpiry: 'certificateExpiryAlarmDays',
   expiryEventsDaysBeforeExpiry: 'certificateExpiryEventsDays',
   engineVersion: 'databaseEngineVersion',
@@ -277,6 +300,7 @@ const SETTING_OF_PROP: Readonly<Record<string, string>> = {
   weeklyRetention: 'weeklyBackupRetentionDays',
   copyToVaultArn: 'backupCopyVaultArn',
   vaultLockMinRetention: 'backupVaultLockDays',
+  vaultLockMode: 'backupVaultLockMode',
 };
 
 /**
@@ -436,10 +460,25 @@ export function parseConfig(...sources: readonly unknown[]): SchedulingConfig {
   check(
     problems,
     cfg.trailObjectLockDays !== undefined &&
-      (cfg.trailObjectLockDays < 1 || cfg.trailObjectLockDays > lockLimit),
+      (cfg.trailObjectLockDays < MIN_TRAIL_OBJECT_LOCK_DAYS || cfg.trailObjectLockDays > lockLimit),
     'trailObjectLockDays',
     cfg.trailObjectLockDays,
-    `between 1 and trailBucketExpirationDays (${lockLimit}) days`,
+    `between ${MIN_TRAIL_OBJECT_LOCK_DAYS} (the audit floor: a year of history a stolen administrator credential cannot erase) and trailBucketExpirationDays (${lockLimit}) days`,
+  );
+  check(
+    problems,
+    cfg.trailObjectLockEnablement !== undefined &&
+      !(OBJECT_LOCK_ENABLEMENTS as readonly string[]).includes(cfg.trailObjectLockEnablement),
+    'trailObjectLockEnablement',
+    cfg.trailObjectLockEnablement,
+    `one of ${OBJECT_LOCK_ENABLEMENTS.map((e) => `'${e}'`).join(', ')}`,
+  );
+  check(
+    problems,
+    cfg.trailObjectLockEnablement === 'off' && cfg.trailObjectLockDays !== undefined,
+    'trailObjectLockDays',
+    cfg.trailObjectLockDays,
+    "unset when trailObjectLockEnablement is 'off': nothing is locked",
   );
   check(
     problems,
@@ -450,7 +489,12 @@ export function parseConfig(...sources: readonly unknown[]): SchedulingConfig {
     "a CloudWatch Logs log group name (letters, digits, '_-./#')",
   );
   // With an existing trail nothing of the trail is created, so these would be silently ignored.
-  for (const key of ['trailLogRetentionDays', 'trailBucketExpirationDays', 'trailObjectLockDays'] as const) {
+  for (const key of [
+    'trailLogRetentionDays',
+    'trailBucketExpirationDays',
+    'trailObjectLockDays',
+    'trailObjectLockEnablement',
+  ] as const) {
     check(
       problems,
       cfg.existingTrailLogGroupName !== undefined && cfg[key] !== undefined,
@@ -496,6 +540,22 @@ export function parseConfig(...sources: readonly unknown[]): SchedulingConfig {
     const value = cfg[key];
     check(problems, value !== undefined && value < 1, key, value, 'a positive number of days');
   }
+
+  const lockModes = Object.values(VaultLockMode) as string[];
+  check(
+    problems,
+    cfg.backupVaultLockMode !== undefined && !lockModes.includes(cfg.backupVaultLockMode),
+    'backupVaultLockMode',
+    cfg.backupVaultLockMode,
+    `one of ${lockModes.map((m) => `'${m}'`).join(', ')}`,
+  );
+  check(
+    problems,
+    cfg.backupVaultLockMode === VaultLockMode.NONE && cfg.backupVaultLockDays !== undefined,
+    'backupVaultLockDays',
+    cfg.backupVaultLockDays,
+    "left out with backupVaultLockMode 'none' (no lock)",
+  );
 
   const engines = Object.values(DatabaseEngine) as string[];
   check(
@@ -622,6 +682,7 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     trailLogRetention: cfg.trailLogRetentionDays as logs.RetentionDays | undefined,
     trailBucketExpiration: days(cfg.trailBucketExpirationDays),
     trailObjectLockRetention: days(cfg.trailObjectLockDays),
+    trailObjectLockEnablement: cfg.trailObjectLockEnablement as ObjectLockEnablement | undefined,
     existingTrailLogGroupName: cfg.existingTrailLogGroupName,
     certificateExpiryAlarmDays: cfg.certificateExpiryAlarmDays,
     certificateExpiryEventsDays: cfg.certificateExpiryEventsDays,
@@ -638,8 +699,10 @@ export function stackPropsFromConfig(cfg: SchedulingConfig): SecureSchedulingSta
     weeklyBackupRetention: days(cfg.weeklyBackupRetentionDays),
     backupCopyVaultArn: cfg.backupCopyVaultArn,
     backupVaultLockMinRetention: days(cfg.backupVaultLockDays),
+    backupVaultLockMode: cfg.backupVaultLockMode as VaultLockMode | undefined,
     restoreTesting: cfg.restoreTesting,
     breakGlass: cfg.breakGlass,
+    keyAdministrators: cfg.keyAdministrators,
   };
 }
 

@@ -11,6 +11,7 @@ import { sendEventsToTopic } from '../audit/alert-topic';
 import { acknowledge } from '../compliance/acknowledgements';
 import { Problems } from '../private/problems';
 import {
+  COMPLIANCE_LOCK_GRACE_DAYS,
   DAILY_BACKUP_HOUR_UTC,
   DEFAULT_DAILY_RETENTION_DAYS,
   DEFAULT_WEEKLY_RETENTION_WEEKS,
@@ -18,9 +19,52 @@ import {
   RESTORE_TEST_SELECTION_WINDOW_DAYS,
   RESTORE_TEST_VALIDATION_HOURS,
 } from './database-defaults';
+import { SeparatedDutiesKey } from '../private/separated-key';
 
 /** A backup vault ARN: `arn:aws:backup:<region>:<account>:backup-vault:<name>`. */
-const BACKUP_VAULT_ARN = /^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_-]{2,50}$/;
+const BACKUP_VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:[A-Za-z0-9_-]{2,50}$/;
+
+/**
+ * How AWS Backup Vault Lock holds a vault (AWS Backup Developer Guide, vault-lock.html). Either mode refuses to
+ * delete a recovery point younger than the lock's minimum retention, or to shorten its retention, and refuses
+ * backup and copy jobs whose retention is shorter.
+ */
+export enum VaultLockMode {
+  /**
+   * A lock without a lock date: a principal allowed `backup:DeleteBackupVaultLockConfiguration` can remove it,
+   * nobody else. Stops stolen credentials without that permission; changing it is an in-place update.
+   */
+  GOVERNANCE = 'governance',
+  /**
+   * A lock that becomes immutable after a 3-day grace time: then no one, not even the account's root user,
+   * can remove or change it, and CloudFormation can no longer change the lock either.
+   */
+  COMPLIANCE = 'compliance',
+  /** No lock: only the vault policy's deny of deletes protects the recovery points. An explicit opt-out. */
+  NONE = 'none',
+}
+
+/**
+ * The `LockConfiguration` of a vault locked in `mode` with `minRetention`: governance mode is a lock without
+ * `ChangeableForDays`, compliance mode one with it (AWS Backup Developer Guide, vault-lock.html, "Vault lock
+ * modes"; AWS::Backup::BackupVault LockConfigurationType).
+ */
+export function lockConfiguration(
+  mode: VaultLockMode,
+  minRetention: Duration,
+): backup.LockConfiguration | undefined {
+  if (mode === VaultLockMode.NONE) return undefined;
+  return mode === VaultLockMode.COMPLIANCE
+    ? { minRetention, changeableFor: Duration.days(COMPLIANCE_LOCK_GRACE_DAYS) }
+    : { minRetention };
+}
+
+/** The region and account of a backup vault ARN, or undefined when it is a token or not a vault ARN. */
+export function vaultArnParts(arn: string): { region: string; account: string } | undefined {
+  if (Token.isUnresolved(arn)) return undefined;
+  const m = BACKUP_VAULT_ARN.exec(arn);
+  return m ? { region: m[1], account: m[2] } : undefined;
+}
 
 export interface DatabaseBackupProps {
   /**
@@ -58,12 +102,28 @@ export interface DatabaseBackupProps {
   readonly copyToVaultArn?: string;
 
   /**
-   * Locks the vault (AWS Backup Vault Lock in compliance mode after a 3-day grace period): no one, not even
-   * the account's root user, can delete a recovery point younger than this, or shorten its retention.
-   * Irreversible once the grace period ends.
-   * @default - no lock (the vault policy still denies deleting recovery points)
+   * The key that encrypts the database. AWS Backup's recovery points of RDS are snapshots encrypted with it, so
+   * when `copyToVaultArn` is in another account, its policy is extended to let that account use it for the
+   * copy (`kms:DescribeKey`, and `kms:CreateGrant` for AWS resources only).
+   * @default - the key's policy is left as it is: a copy to another account fails unless it admits that account
+   */
+  readonly databaseKey?: kms.IKey;
+
+  /**
+   * Minimum retention of the Vault Lock: no recovery point younger than this can be deleted or have its
+   * retention shortened, and backup jobs with a shorter retention are refused. At most `dailyRetention`.
+   * @default - `dailyRetention`, the shortest retention of the plan's rules
    */
   readonly vaultLockMinRetention?: Duration;
+
+  /**
+   * How the vault is locked (AWS Backup Vault Lock): `GOVERNANCE` can be removed by a principal allowed
+   * `backup:DeleteBackupVaultLockConfiguration`; `COMPLIANCE` becomes immutable after a 3-day grace time, even
+   * for the root user; `NONE` leaves the vault unlocked. A vault locked in compliance mode past its grace time
+   * cannot be moved to another mode.
+   * @default - `COMPLIANCE` when `vaultLockMinRetention` is given (as before the mode could be chosen), else `GOVERNANCE`
+   */
+  readonly vaultLockMode?: VaultLockMode;
 
   /**
    * Restore the latest recovery point every week into a throw-away instance, check it becomes available,
@@ -108,6 +168,8 @@ export class DatabaseBackup extends Construct {
   public readonly restoreTestingSelection?: backup.CfnRestoreTestingSelection;
   /** Rule that forwards failed backup, copy and restore jobs to the alert topic. */
   public readonly failureRule: events.Rule;
+  /** How the vault is locked. */
+  public readonly vaultLockMode: VaultLockMode;
 
   constructor(scope: Construct, id: string, props: DatabaseBackupProps) {
     super(scope, id);
@@ -132,8 +194,30 @@ export class DatabaseBackup extends Construct {
       copy !== undefined && !Token.isUnresolved(copy) && !BACKUP_VAULT_ARN.test(copy),
       `\`copyToVaultArn\` must be a backup vault ARN like arn:aws:backup:eu-central-1:123456789012:backup-vault:scheduling-copy, got '${copy}'`,
     );
-    const lock = props.vaultLockMinRetention;
-    const lockDays = lock === undefined || lock.isUnresolved() ? undefined : lock.toDays({ integral: false });
+    const copyParts = copy === undefined ? undefined : vaultArnParts(copy);
+    const { account, region } = Stack.of(this);
+    problems.check(
+      copyParts !== undefined &&
+        !Token.isUnresolved(account) &&
+        !Token.isUnresolved(region) &&
+        copyParts.account === account &&
+        copyParts.region === region,
+      `\`copyToVaultArn\` must name a vault in another account or region than this stack (${account}, ${region}), got '${copy}': a copy beside the original is no separate storage`,
+    );
+    this.vaultLockMode =
+      props.vaultLockMode ??
+      (props.vaultLockMinRetention ? VaultLockMode.COMPLIANCE : VaultLockMode.GOVERNANCE);
+    const modes = Object.values(VaultLockMode) as string[];
+    problems.check(
+      !modes.includes(this.vaultLockMode),
+      `\`vaultLockMode\` must be one of ${modes.map((m) => `'${m}'`).join(', ')}, got '${this.vaultLockMode}'`,
+    );
+    problems.check(
+      this.vaultLockMode === VaultLockMode.NONE && props.vaultLockMinRetention !== undefined,
+      `\`vaultLockMinRetention\` must be left out with \`vaultLockMode\` 'none' (no lock), got ${props.vaultLockMinRetention?.toDays({ integral: false })} days`,
+    );
+    const lock = props.vaultLockMinRetention ?? dailyRetention;
+    const lockDays = lock.isUnresolved() ? undefined : lock.toDays({ integral: false });
     problems.range('vaultLockMinRetention', lockDays, 1, 36500, 'days');
     problems.check(
       lockDays !== undefined && dailyDays !== undefined && lockDays > dailyDays,
@@ -145,7 +229,7 @@ export class DatabaseBackup extends Construct {
     );
     problems.throwIfAny(this);
 
-    this.vaultKey = new kms.Key(this, 'VaultKey', {
+    this.vaultKey = new SeparatedDutiesKey(this, 'VaultKey', {
       description: 'Encrypts the recovery points of the scheduling database backup vault',
       enableKeyRotation: true,
       rotationPeriod: Duration.days(365),
@@ -159,8 +243,34 @@ export class DatabaseBackup extends Construct {
       // leave the vault only when their retention ends.
       blockRecoveryPointDeletion: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      lockConfiguration: lock ? { minRetention: lock, changeableFor: Duration.days(3) } : undefined,
+      // Vault Lock (checklist C6): stolen administrator credentials cannot delete recovery points or shorten
+      // their retention. Changing the lock updates the vault in place (LockConfiguration is not create-only).
+      lockConfiguration: lockConfiguration(this.vaultLockMode, lock),
     });
+
+    if (copyParts !== undefined && !Token.isUnresolved(account) && copyParts.account !== account) {
+      // The copy to another account is made from the RDS snapshot, still encrypted with the database's key: the
+      // destination account needs to describe it and grant RDS its use (RDS User Guide, "Sharing a DB snapshot",
+      // share-encrypted-snapshot.html; AWS Backup Developer Guide, create-cross-account-backup.html).
+      const destination = new iam.AccountPrincipal(copyParts.account);
+      props.databaseKey?.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'BackupCopyAccountDescribesKey',
+          principals: [destination],
+          actions: ['kms:DescribeKey'],
+          resources: ['*'],
+        }),
+      );
+      props.databaseKey?.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'BackupCopyAccountGrantsToAwsResources',
+          principals: [destination],
+          actions: ['kms:CreateGrant'],
+          resources: ['*'],
+          conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        }),
+      );
+    }
 
     const copyTarget = copy ? backup.BackupVault.fromBackupVaultArn(this, 'CopyVault', copy) : undefined;
     const rule = (ruleName: string, schedule: events.Schedule, deleteAfter: Duration) =>

@@ -25,6 +25,7 @@ import {
   WELL_KNOWN_ADMIN_NAMES,
 } from './database-defaults';
 import { SchedulingDatabaseBaseProps } from './scheduling-database-interface';
+import { SeparatedDutiesKey } from '../private/separated-key';
 
 /* What the instance and the cluster of the scheduling database share: settings, checks and the resources around the database. */
 
@@ -158,7 +159,7 @@ export function databaseSurroundings(
 ): DatabaseSurroundings {
   const encryptionKey =
     props.encryptionKey ??
-    new kms.Key(scope, 'Key', {
+    new SeparatedDutiesKey(scope, 'Key', {
       description: 'Encrypts the scheduling database, its snapshots, Performance Insights and admin secret',
       enableKeyRotation: true,
       rotationPeriod: Duration.days(365),

@@ -62,6 +62,16 @@ export const RESTORE_TEST_SCHEDULE = 'cron(0 6 ? * SAT *)';
 export const RESTORE_TEST_SELECTION_WINDOW_DAYS = 7;
 /** Hours a restored test database is kept for validation before AWS Backup deletes it. */
 export const RESTORE_TEST_VALIDATION_HOURS = 4;
+/**
+ * Grace time of a compliance-mode Vault Lock: AWS Backup's least (72 hours), during which the lock can still be
+ * removed; after it, the lock can never be changed or removed.
+ */
+export const COMPLIANCE_LOCK_GRACE_DAYS = 3;
+/**
+ * Minimum retention of a vault that receives copies from other accounts (`BackupCopyVault`): the least daily
+ * retention `DatabaseBackup` accepts, so the copy of any plan's recovery points satisfies the lock.
+ */
+export const DEFAULT_COPY_VAULT_LOCK_MIN_RETENTION_DAYS = 7;
 
 /** Event categories of the instance that go to the alert topic. */
 export const DATABASE_EVENT_CATEGORIES: readonly string[] = [

@@ -98,6 +98,37 @@ export const IN_PLACE_UPDATES: readonly InPlaceUpdate[] = [
 ];
 
 /**
+ * A replacement that a setting avoids: what to do instead, appended to the guard's message. S3 turns Object
+ * Lock on for an existing versioned bucket (`PutObjectLockConfiguration`,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html), which CloudFormation's
+ * `ObjectLockEnabled` cannot do without a new bucket.
+ */
+export interface ReplacementRemedy {
+  readonly resourceType: string;
+  readonly property: string;
+  /** Whether the remedy fits this change of the property's value. */
+  readonly applies: (before: unknown, after: unknown) => boolean;
+  readonly remedy: string;
+}
+
+export const REPLACEMENT_REMEDIES: readonly ReplacementRemedy[] = [
+  {
+    resourceType: 'AWS::S3::Bucket',
+    property: 'ObjectLockEnabled',
+    applies: (before, after) => before !== true && before !== 'true' && (after === true || after === 'true'),
+    remedy:
+      "to keep the bucket, turn Object Lock on in place instead: for the audit trail's bucket set `trailObjectLockEnablement` to 'in-place' (see docs/updates.md)",
+  },
+  {
+    resourceType: 'AWS::S3::Bucket',
+    property: 'ObjectLockEnabled',
+    applies: (before, after) => (before === true || before === 'true') && after !== true && after !== 'true',
+    remedy:
+      "S3 cannot turn Object Lock off: keep the setting the bucket was created with (`trailObjectLockEnablement` 'at-creation' for the audit trail's bucket)",
+  },
+];
+
+/**
  * What an update does to a data-holding resource:
  * - `replaced`: CloudFormation creates a new, empty resource and moves the stack to it;
  * - `may-be-replaced`: a property that may require replacement changes (CloudFormation decides at deploy time);
@@ -305,12 +336,21 @@ function replacement(logicalId: string, old: TemplateResource, change: ResourceD
   const kept = ['Retain', 'Snapshot'].includes(old.UpdateReplacePolicy ?? '')
     ? ` (the old one is kept by its UpdateReplacePolicy ${old.UpdateReplacePolicy}, but the stack moves to the new one)`
     : '';
+  const remedies = blamed.flatMap((c) => {
+    const update = change.propertyUpdates[c.property];
+    return REPLACEMENT_REMEDIES.filter(
+      (r) =>
+        r.resourceType === old.Type &&
+        r.property === c.property &&
+        r.applies(update?.oldValue, update?.newValue),
+    ).map((r) => `; ${r.remedy}`);
+  });
   return {
     ...identity(logicalId, old, fresh),
     kind,
     blocking: true,
     causes,
-    message: `${subject} ${kind === 'replaced' ? 'would be replaced' : 'may be replaced'}: ${why}; a new, empty resource would take its place and ${DATA_HOLDING_TYPES[old.Type]} would be left behind${kept}`,
+    message: `${subject} ${kind === 'replaced' ? 'would be replaced' : 'may be replaced'}: ${why}; a new, empty resource would take its place and ${DATA_HOLDING_TYPES[old.Type]} would be left behind${kept}${remedies.join('')}`,
   };
 }
 

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { LogEncryptionKey } from '../audit/log-encryption-key';
+import { findingsReady, MaskingFindings, maskingPolicy } from '../audit/log-data-protection';
 import {
   DEFAULT_LOG_RETENTION,
   DEFAULT_RATE_LIMIT,
@@ -16,6 +17,7 @@ import {
 } from '../private/defaults';
 import { countryCodeProblems } from '../private/country-codes';
 import { ipRangeProblems } from '../private/ip-ranges';
+import { dataIdentifierProblems, DEFAULT_MASKED_DATA_IDENTIFIERS } from '../private/log-data-identifiers';
 import { managedRuleGroupProblems } from '../private/managed-rule-groups';
 import { Problems } from '../private/problems';
 
@@ -141,6 +143,21 @@ export interface WebFirewallProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
+   * CloudWatch Logs managed data identifiers that the WAF log group masks as it ingests the logs (checklist C7),
+   * by name: the region-independent ones of
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL-managed-data-identifiers.html
+   * @default - EmailAddress, AwsSecretKey, OpenSshPrivateKey, PgpPrivateKey, PkcsPrivateKey and PuttyPrivateKey
+   */
+  readonly maskedDataIdentifiers?: string[];
+
+  /**
+   * Log group that receives the masking's audit findings (which log event held which kind of data, never the
+   * data). A log group of another construct must admit the log delivery service (`MaskingFindings` does).
+   * @default - a new `MaskingFindings` log group, encrypted with `encryptionKey` and kept for `logRetention`
+   */
+  readonly maskingFindingsLogGroup?: logs.ILogGroup;
+
+  /**
    * Add the AWS WAF Fraud Control account takeover prevention rule group (`AWSManagedRulesATPRuleSet`) for this
    * sign-in endpoint: it checks posted credentials against stolen-credential lists and blocks IPs and sessions
    * that try many. Priced on top of the web ACL (a monthly subscription plus a fee per sign-in request
@@ -169,8 +186,13 @@ export interface WebFirewallProps {
 export class WebFirewall extends Construct {
   /** The web ACL. */
   public readonly webAcl: wafv2.CfnWebACL;
-  /** Log group that receives the WAF logs; its name starts with `aws-waf-logs-` as WAF requires. */
+  /**
+   * Log group that receives the WAF logs; its name starts with `aws-waf-logs-` as WAF requires. It masks email
+   * addresses and credentials as it ingests them (checklist C7).
+   */
   public readonly logGroup: logs.LogGroup;
+  /** Log group that receives the audit findings of the WAF log group's masking. */
+  public readonly maskingFindingsLogGroup: logs.ILogGroup;
   /** The logging configuration. */
   public readonly loggingConfiguration: wafv2.CfnLoggingConfiguration;
   /** Metric name prefix of every rule's CloudWatch metric. */
@@ -355,13 +377,25 @@ export class WebFirewall extends Construct {
 
     const encryptionKey =
       props.encryptionKey ?? new LogEncryptionKey(this, 'LogKey', { description: 'Encrypts WAF logs' }).key;
+    this.maskingFindingsLogGroup =
+      props.maskingFindingsLogGroup ??
+      new MaskingFindings(this, 'MaskingFindings', { encryptionKey, retention: logRetention }).logGroup;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       // WAF delivers only to log groups whose name starts with this prefix.
       logGroupName: `aws-waf-logs-${this.metricPrefix}`.slice(0, 512),
       retention: logRetention,
       encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The query string is redacted before WAF writes; what is left (the URI path, headers such as referer,
+      // the ATP rule group's user name field in its findings) can still carry an email address. CloudWatch Logs
+      // masks it as it ingests WAF's records, as for any log group:
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html
+      dataProtectionPolicy: maskingPolicy(
+        props.maskedDataIdentifiers ?? DEFAULT_MASKED_DATA_IDENTIFIERS,
+        this.maskingFindingsLogGroup,
+      ),
     });
+    this.logGroup.node.addDependency(findingsReady(this.maskingFindingsLogGroup));
     this.loggingConfiguration = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,
       // WAF wants the log group ARN without the trailing ':*'.
@@ -496,6 +530,12 @@ function validate(
     ),
   );
   problems.retention('logRetention', logRetention);
+  problems.add(
+    ...dataIdentifierProblems(
+      'maskedDataIdentifiers',
+      props.maskedDataIdentifiers ?? DEFAULT_MASKED_DATA_IDENTIFIERS,
+    ),
+  );
   const login = props.accountTakeoverPrevention;
   if (login) {
     problems.check(

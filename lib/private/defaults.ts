@@ -39,8 +39,20 @@ export const MIN_TRAIL_BUCKET_EXPIRATION_DAYS = 365;
 export const MAX_TRAIL_BUCKET_EXPIRATION_DAYS = 3650;
 /** Age at which trail log files move to S3 Glacier Instant Retrieval. */
 export const DEFAULT_TRAIL_ARCHIVE_AFTER = Duration.days(90);
-/** Days after which overwritten or deleted versions of trail log files are removed. */
-export const AUDIT_LOG_NONCURRENT_EXPIRATION = Duration.days(90);
+/**
+ * Days after which overwritten or deleted versions of trail log files are removed: the audit floor, not
+ * less, so that deleting a log file (which only adds a delete marker) does not start a short clock on the
+ * evidence. Longer when the lock is (a locked version cannot be removed before its retention ends anyway).
+ */
+export const AUDIT_LOG_NONCURRENT_EXPIRATION = Duration.days(365);
+/**
+ * How long each trail log file is locked (S3 Object Lock, governance mode): the audit floor, a year of
+ * history (PCI DSS 10.7, CIS), which is also the shortest the bucket may keep the files. A shorter lock
+ * would let a stolen administrator credential erase evidence the floor still requires.
+ */
+export const DEFAULT_TRAIL_OBJECT_LOCK_RETENTION = Duration.days(365);
+/** The shortest lock a trail bucket may be given: the audit floor. */
+export const MIN_TRAIL_OBJECT_LOCK_DAYS = 365;
 /** Days before a certificate expires at which its alarm fires (ACM renews managed certificates at 60 days). */
 export const DEFAULT_CERTIFICATE_EXPIRY_ALARM_DAYS = 30;
 /** ACM starts renewing the certificates it issued this many days before they expire. */

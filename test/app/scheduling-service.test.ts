@@ -146,6 +146,24 @@ describe('SchedulingService', () => {
         DeletionPolicy: 'Retain',
       });
     });
+
+    test('masks email addresses and credentials in its log group, with findings in a log group of its own', () => {
+      const logGroups = template.findResources('AWS::Logs::LogGroup');
+      const [app] = Object.values(logGroups).filter((g) => g.Properties.DataProtectionPolicy !== undefined);
+      const statements = app.Properties.DataProtectionPolicy.Statement as Array<{
+        DataIdentifier: unknown[];
+        Operation: { Audit?: { FindingsDestination: { CloudWatchLogs: { LogGroup: { Ref: string } } } } };
+      }>;
+      const mask = statements.find(
+        (st) => JSON.stringify(st.Operation) === '{"Deidentify":{"MaskConfig":{}}}',
+      );
+      expect(JSON.stringify(mask?.DataIdentifier)).toContain('data-identifier/EmailAddress');
+      const findings = statements.find((st) => st.Operation.Audit)?.Operation.Audit?.FindingsDestination;
+      const findingsGroup = logGroups[findings?.CloudWatchLogs.LogGroup.Ref ?? ''];
+      expect(findingsGroup.Properties).toEqual(
+        expect.objectContaining({ RetentionInDays: 90, KmsKeyId: expect.anything() }),
+      );
+    });
   });
 
   describe('start steps', () => {
@@ -518,6 +536,12 @@ describe('SchedulingService', () => {
         );
       },
     );
+
+    test('throws when a masked data identifier is not one AWS documents', () => {
+      expect(() => build({ maskedDataIdentifiers: ['EmailAddress', 'Emails'] })).toThrow(
+        /`maskedDataIdentifiers` must hold CloudWatch Logs managed data identifiers of .*got 'Emails'/,
+      );
+    });
 
     test('throws when an egress port is out of range or none is named', () => {
       expect(() => build({ egressPorts: [443, 70000] })).toThrow(

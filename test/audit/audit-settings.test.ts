@@ -24,7 +24,17 @@ describe('audit settings', () => {
       [
         'trailObjectLockDays outlasts the bucket expiration',
         { trailObjectLockDays: 500 },
-        /^setting `trailObjectLockDays` must be between 1 and trailBucketExpirationDays \(400\) days, got 500$/,
+        /^setting `trailObjectLockDays` must be between 365 \(the audit floor.*\) and trailBucketExpirationDays \(400\) days, got 500$/,
+      ],
+      [
+        'trailObjectLockDays is shorter than the audit floor',
+        { trailObjectLockDays: 90 },
+        /^setting `trailObjectLockDays` must be between 365 .*got 90$/,
+      ],
+      [
+        'trailObjectLockEnablement is not one of the three ways',
+        { trailObjectLockEnablement: 'replace' },
+        /^setting `trailObjectLockEnablement` must be one of 'at-creation', 'in-place', 'off', got "replace"$/,
       ],
       [
         'existingTrailLogGroupName is not a log group name',
@@ -42,6 +52,7 @@ describe('audit settings', () => {
       expect(props.trailLogRetention).toBeUndefined();
       expect(props.trailBucketExpiration).toBeUndefined();
       expect(props.trailObjectLockRetention).toBeUndefined();
+      expect(props.trailObjectLockEnablement).toBeUndefined();
       expect(props.existingTrailLogGroupName).toBeUndefined();
     });
 
@@ -51,8 +62,10 @@ describe('audit settings', () => {
           trailLogRetentionDays: '400',
           trailBucketExpirationDays: 730,
           trailObjectLockDays: 365,
+          trailObjectLockEnablement: 'in-place',
         }),
       );
+      expect(props.trailObjectLockEnablement).toBe('in-place');
       expect(props.trailLogRetention).toBe(logs.RetentionDays.THIRTEEN_MONTHS);
       expect(props.trailBucketExpiration?.toDays()).toBe(Duration.days(730).toDays());
       expect(props.trailObjectLockRetention?.toDays()).toBe(365);
@@ -67,6 +80,9 @@ describe('audit settings', () => {
     test('name the setting, not the prop', () => {
       expect(inSettingTerms('`trailObjectLockRetention` must be ..., `objectLockRetention` too')).toBe(
         'setting `trailObjectLockDays` must be ..., setting `trailObjectLockDays` too',
+      );
+      expect(inSettingTerms("`objectLockEnablement` must be one of 'at-creation', got 'x'")).toBe(
+        "setting `trailObjectLockEnablement` must be one of 'at-creation', got 'x'",
       );
     });
   });

@@ -16,7 +16,8 @@ describe('audit tier bad input', () => {
       const problems = problemsOf({
         existingTrailLogGroupName: 'aws-controltower/CloudTrailLogs',
         trailLogRetentionDays: 180,
-        trailObjectLockDays: 30,
+        trailObjectLockDays: 365,
+        trailObjectLockEnablement: 'in-place',
       });
       expect(problems).toEqual(
         expect.arrayContaining([
@@ -24,7 +25,10 @@ describe('audit tier bad input', () => {
             /^setting `trailLogRetentionDays` must be unset when existingTrailLogGroupName is given.*got 180$/,
           ),
           expect.stringMatching(
-            /^setting `trailObjectLockDays` must be unset when existingTrailLogGroupName is given.*got 30$/,
+            /^setting `trailObjectLockDays` must be unset when existingTrailLogGroupName is given.*got 365$/,
+          ),
+          expect.stringMatching(
+            /^setting `trailObjectLockEnablement` must be unset when existingTrailLogGroupName is given.*got "in-place"$/,
           ),
         ]),
       );

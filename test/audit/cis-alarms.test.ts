@@ -1,6 +1,13 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { AlertTopic, CIS_CHANGE_CATEGORIES, CisAlarms } from '../../lib';
+import {
+  AlertTopic,
+  CIS_CHANGE_CATEGORIES,
+  CisAlarms,
+  TRAIL_BUCKET_DATA_EVENTS,
+  TRAIL_EVIDENCE_EVENTS,
+  trailEvidencePattern,
+} from '../../lib';
 import { testStack } from '../support/app';
 
 /**
@@ -90,5 +97,52 @@ describe('CisAlarms', () => {
         });
       },
     );
+  });
+
+  describe('changes to the evidence in the trail bucket', () => {
+    let evidence: Template;
+    beforeAll(() => {
+      const stack = testStack();
+      const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Trail', 'trail-events');
+      const cis = new CisAlarms(stack, 'Cis', { logGroup, alerts: new AlertTopic(stack, 'Alerts') });
+      cis.watchTrailBucket('audit-bucket');
+      evidence = Template.fromStack(stack);
+    });
+
+    test('alarm on every data event the trail records on its bucket, and on lock and versioning changes', () => {
+      expect(TRAIL_EVIDENCE_EVENTS).toEqual([
+        ...TRAIL_BUCKET_DATA_EVENTS,
+        'PutObjectLockConfiguration',
+        'PutBucketVersioning',
+      ]);
+      const pattern = trailEvidencePattern('audit-bucket');
+      for (const name of TRAIL_EVIDENCE_EVENTS) {
+        expect(pattern).toContain(`($.eventName = ${name})`);
+      }
+      // Only that bucket, only S3: a delete in another bucket raises nothing.
+      expect(pattern).toMatch(
+        /^\{ \(\$\.eventSource = s3\.amazonaws\.com\) && \(\$\.requestParameters\.bucketName = "audit-bucket"\) && \(.*\) \}$/,
+      );
+      expect(pattern).not.toContain('PutObject)');
+    });
+
+    test('one more filter and alarm on the trail log group, notifying the topic', () => {
+      evidence.resourceCountIs('AWS::Logs::MetricFilter', Object.keys(BENCHMARK).length + 1);
+      evidence.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: 'trail-events',
+        FilterPattern: trailEvidencePattern('audit-bucket'),
+        MetricTransformations: [
+          { MetricNamespace: 'SecureScheduling/CIS', MetricName: 'TrailEvidenceChanges', MetricValue: '1' },
+        ],
+      });
+      evidence.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'TrailEvidenceChanges',
+        Threshold: 1,
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+        OKActions: [{ Ref: Match.stringLikeRegexp('^Alerts') }],
+      });
+    });
   });
 });

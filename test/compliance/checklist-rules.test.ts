@@ -1,4 +1,4 @@
-import { CfnDeletionPolicy, CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, CfnResource, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
@@ -23,8 +23,12 @@ import { NagMessageLevel, NagPack } from 'cdk-nag';
 import { CHECKLIST_RULES, ChecklistRule, SchedulingChecklistChecks } from '../../lib';
 import { MIN_PASSWORD_LENGTH } from '../../lib/compliance/checklist/thresholds';
 import { OperatorLogin } from '../../lib/ingress/operator-login';
+import { maskingPolicy } from '../../lib/audit/log-data-protection';
+import { DEFAULT_MASKED_DATA_IDENTIFIERS } from '../../lib/private/log-data-identifiers';
 import { defaultStack } from '../support/app';
 import { CIS_BENCHMARK_PATTERNS } from '../support/cis-patterns';
+import { SeparatedDutiesKey } from '../../lib/private/separated-key';
+import { BUCKET_OBJECT_LOCK_TYPE } from '../../lib/compliance/checklist/rules/trail-evidence-locked';
 
 /** Runs one rule of the pack alone, as a test-only pack. */
 class OneRulePack extends NagPack {
@@ -69,6 +73,43 @@ const taskDefinition = (
   new ecs.CfnTaskDefinition(stack, 'TaskDefinition', {
     containerDefinitions: [{ name: 'app', image: 'calcom/cal.com:v5.5.0', ...container }],
   });
+/** A data protection policy whose one Deidentify statement masks `masked` (managed identifier names). */
+const masking = (masked: string[], audited = masked) => ({
+  Name: 'p',
+  Version: '2021-06-01',
+  Statement: [
+    {
+      Sid: 'audit',
+      DataIdentifier: audited.map((n) => `arn:aws:dataprotection::aws:data-identifier/${n}`),
+      Operation: { Audit: { FindingsDestination: {} } },
+    },
+    {
+      Sid: 'mask',
+      DataIdentifier: masked.map((n) => `arn:aws:dataprotection::aws:data-identifier/${n}`),
+      Operation: { Deidentify: { MaskConfig: {} } },
+    },
+  ],
+});
+/** A log group that receives WAF's logs. */
+const wafLogGroup = (stack: IConstruct, dataProtectionPolicy?: unknown) => {
+  const group = new logs.CfnLogGroup(stack, 'Logs', { retentionInDays: 90, dataProtectionPolicy });
+  new wafv2.CfnLoggingConfiguration(stack, 'Logging', {
+    resourceArn: 'arn',
+    logDestinationConfigs: [group.attrArn],
+  });
+  return group;
+};
+/** A log group that receives the logs of a task definition, run by a service behind a load balancer or not. */
+const taskLogGroup = (stack: IConstruct, loadBalanced: boolean, dataProtectionPolicy?: unknown) => {
+  const group = new logs.CfnLogGroup(stack, 'Logs', { retentionInDays: 90, dataProtectionPolicy });
+  const task = taskDefinition(stack, {
+    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': group.ref } },
+  });
+  new ecs.CfnService(stack, 'Service', {
+    taskDefinition: task.ref,
+    loadBalancers: loadBalanced ? [{ containerName: 'app', containerPort: 8080, targetGroupArn: 'arn' }] : [],
+  });
+};
 const visibility = { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'm' };
 const managedRule: wafv2.CfnWebACL.RuleProperty = {
   name: 'Common',
@@ -261,23 +302,27 @@ function cisAuditTier(
   stack: IConstruct,
   options: { categories?: string[]; withActions?: boolean; pattern?: (id: string) => string } = {},
 ): void {
-  const key = new kms.Key(stack, 'TrailKey', { enableKeyRotation: true });
+  const key = new SeparatedDutiesKey(stack, 'TrailKey', { enableKeyRotation: true });
   const logGroup = new logs.LogGroup(stack, 'TrailLogs', {
     retention: logs.RetentionDays.ONE_YEAR,
     encryptionKey: key,
   });
-  new cloudtrail.Trail(stack, 'Trail', {
-    bucket: new s3.Bucket(stack, 'TrailBucket', {
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      lifecycleRules: [{ expiration: Duration.days(400) }],
-    }),
+  const bucket = new s3.Bucket(stack, 'TrailBucket', {
+    enforceSSL: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    lifecycleRules: [{ expiration: Duration.days(400) }],
+    objectLockEnabled: true,
+    objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
+  });
+  const trail = new cloudtrail.Trail(stack, 'Trail', {
+    bucket,
     isMultiRegionTrail: true,
     enableFileValidation: true,
     encryptionKey: key,
     sendToCloudWatchLogs: true,
     cloudWatchLogGroup: logGroup,
   });
+  trail.addS3EventSelector([{ bucket }], { readWriteType: cloudtrail.ReadWriteType.ALL });
   const topic = new sns.Topic(stack, 'Alerts', { masterKey: key });
   for (const id of options.categories ?? Object.keys(CIS_BENCHMARK_PATTERNS)) {
     const filter = new logs.MetricFilter(stack, `Filter-${id}`, {
@@ -326,7 +371,7 @@ function secureDatabase(stack: Stack, subnetType = ec2.SubnetType.PRIVATE_ISOLAT
       { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ],
   });
-  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  const key = new SeparatedDutiesKey(stack, 'Key', { enableKeyRotation: true });
   const instance = new rds.DatabaseInstance(stack, 'Database', {
     engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
     vpc,
@@ -345,6 +390,7 @@ function secureDatabase(stack: Stack, subnetType = ec2.SubnetType.PRIVATE_ISOLAT
   );
   const vault = new backup.BackupVault(stack, 'Vault', {
     encryptionKey: key,
+    lockConfiguration: { minRetention: Duration.days(35) },
     accessPolicy: new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({
@@ -775,6 +821,46 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
             ],
           }),
         ['Test-C7-WafLogRedaction'],
+      ],
+    ],
+  ],
+  [
+    'C7-LogDataMasking',
+    [
+      [
+        'compliant: the WAF log group masks email addresses',
+        (s) => wafLogGroup(s, masking(['EmailAddress'])),
+        [],
+      ],
+      [
+        "compliant: the app's log group masks email addresses, as WebFirewall and SchedulingService write it",
+        (s) => {
+          const findings = new logs.LogGroup(s, 'Findings');
+          const group = new logs.LogGroup(s, 'AppLogs', {
+            dataProtectionPolicy: maskingPolicy(DEFAULT_MASKED_DATA_IDENTIFIERS, findings),
+          });
+          const task = taskDefinition(s, {
+            logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': group.logGroupName } },
+          });
+          new ecs.CfnService(s, 'Service', {
+            taskDefinition: task.ref,
+            loadBalancers: [{ containerName: 'app', containerPort: 8080, targetGroupArn: 'arn' }],
+          });
+        },
+        [],
+      ],
+      ['non-compliant: the WAF log group masks nothing', (s) => wafLogGroup(s), ['Test-C7-LogDataMasking']],
+      [
+        "non-compliant: the app's log group audits email addresses but masks only secret keys",
+        (s) => taskLogGroup(s, true, masking(['AwsSecretKey'], ['AwsSecretKey', 'EmailAddress'])),
+        ['Test-C7-LogDataMasking'],
+      ],
+      ['not applicable: the log group of a task no load balancer serves', (s) => taskLogGroup(s, false), []],
+      ['not applicable: a log group nothing writes to', (s) => new logs.CfnLogGroup(s, 'Logs', {}), []],
+      [
+        'token: a policy known only at deploy is reported',
+        (s) => wafLogGroup(s, deployTime),
+        ['Test-C7-LogDataMasking'],
       ],
     ],
   ],
@@ -1441,6 +1527,76 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
     ],
   ],
   [
+    'C3-KeyDutiesSeparated',
+    [
+      [
+        'compliant: administration and use apart, use through one service, grants for AWS resources',
+        (s) => {
+          const key = new SeparatedDutiesKey(s, 'Key', { enableKeyRotation: true });
+          key.grantDecrypt(
+            new iam.Role(s, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
+          );
+          key.addToResourcePolicy(
+            new iam.PolicyStatement({
+              principals: [new iam.AccountRootPrincipal()],
+              actions: ['kms:Decrypt', 'kms:CreateGrant'],
+              resources: ['*'],
+              conditions: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+            }),
+          );
+        },
+        [],
+      ],
+      [
+        "non-compliant: CDK's default key policy (kms:* for the account)",
+        (s) => new kms.Key(s, 'Key', { enableKeyRotation: true }),
+        ['Test-C3-KeyDutiesSeparated'],
+      ],
+      [
+        'non-compliant: decrypt for every IAM policy of the account',
+        (s) =>
+          new SeparatedDutiesKey(s, 'Key').addToResourcePolicy(
+            new iam.PolicyStatement({
+              principals: [new iam.AccountRootPrincipal()],
+              actions: ['kms:Decrypt'],
+              resources: ['*'],
+            }),
+          ),
+        ['Test-C3-KeyDutiesSeparated'],
+      ],
+      [
+        'non-compliant: a role may grant the key to anyone',
+        (s) =>
+          new SeparatedDutiesKey(s, 'Key').addToResourcePolicy(
+            new iam.PolicyStatement({
+              principals: [new iam.ArnPrincipal('arn:aws:iam::123456789012:role/Ops')],
+              actions: ['kms:CreateGrant'],
+              resources: ['*'],
+            }),
+          ),
+        ['Test-C3-KeyDutiesSeparated'],
+      ],
+      ['not applicable: a bucket', (s) => new s3.CfnBucket(s, 'Bucket'), []],
+      [
+        'token: a policy given at deploy time is judged as written',
+        (s) =>
+          new kms.CfnKey(s, 'Key', {
+            keyPolicy: {
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { AWS: deployTime },
+                  Action: 'kms:*',
+                  Resource: '*',
+                },
+              ],
+            },
+          }),
+        ['Test-C3-KeyDutiesSeparated'],
+      ],
+    ],
+  ],
+  [
     'C5-KeyRotation',
     [
       ['compliant: rotation on', (s) => new kms.Key(s, 'Key', { enableKeyRotation: true }), []],
@@ -1564,6 +1720,44 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
     ],
   ],
   [
+    'C6-BackupVaultLocked',
+    [
+      [
+        'compliant: governance mode (no grace time), 35 days',
+        (s) =>
+          new backup.CfnBackupVault(s, 'Vault', {
+            backupVaultName: 'v',
+            lockConfiguration: { minRetentionDays: 35 },
+          }),
+        [],
+      ],
+      [
+        'compliant: compliance mode after 3 days',
+        (s) =>
+          new backup.CfnBackupVault(s, 'Vault', {
+            backupVaultName: 'v',
+            lockConfiguration: { minRetentionDays: 7, changeableForDays: 3 },
+          }),
+        [],
+      ],
+      [
+        'non-compliant: no lock',
+        (s) => new backup.CfnBackupVault(s, 'Vault', { backupVaultName: 'v' }),
+        ['Test-C6-BackupVaultLocked[lock]'],
+      ],
+      ['not applicable: a log group', (s) => new logs.CfnLogGroup(s, 'Logs', { retentionInDays: 30 }), []],
+      [
+        'token: a minimum retention known only at deploy proves nothing',
+        (s) =>
+          new backup.CfnBackupVault(s, 'Vault', {
+            backupVaultName: 'v',
+            lockConfiguration: { minRetentionDays: Token.asNumber(deployTime) },
+          }),
+        ['Test-C6-BackupVaultLocked'],
+      ],
+    ],
+  ],
+  [
     'C6-StatefulResourcesRetained',
     [
       [
@@ -1651,6 +1845,100 @@ const FIXTURES: Array<[ruleId: string, fixtures: Fixture[]]> = [
             rules: [{ status: 'Enabled', expirationInDays: Token.asNumber(deployTime) }],
           }),
         [],
+      ],
+    ],
+  ],
+  [
+    'C10-TrailEvidenceLocked',
+    [
+      [
+        'compliant: the L2 trail of an audit tier, locked, writes recorded',
+        (s) => cisAuditTier(s, { categories: [] }),
+        [],
+      ],
+      [
+        'compliant: locked at creation, deletes recorded by an advanced selector',
+        (s) => {
+          const bucket = new s3.CfnBucket(s, 'TrailBucket', { objectLockEnabled: true });
+          cfnTrail(s, {
+            s3BucketName: bucket.ref,
+            advancedEventSelectors: [
+              { fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] },
+              {
+                fieldSelectors: [
+                  { field: 'eventCategory', equalTo: ['Data'] },
+                  { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+                  { field: 'resources.ARN', startsWith: [Fn.join('', [bucket.attrArn, '/'])] },
+                  { field: 'eventName', equalTo: ['DeleteObject', 'DeleteObjects'] },
+                ],
+              },
+            ],
+          });
+        },
+        [],
+      ],
+      [
+        'compliant: locked in place by Custom::BucketObjectLock',
+        (s) => {
+          const bucket = new s3.CfnBucket(s, 'TrailBucket');
+          new CfnResource(s, 'Lock', {
+            type: BUCKET_OBJECT_LOCK_TYPE,
+            properties: {
+              ServiceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:lock',
+              BucketName: bucket.ref,
+            },
+          });
+          cfnTrail(s, {
+            s3BucketName: bucket.ref,
+            eventSelectors: [
+              {
+                includeManagementEvents: true,
+                readWriteType: 'All',
+                dataResources: [{ type: 'AWS::S3::Object', values: [Fn.join('', [bucket.attrArn, '/'])] }],
+              },
+            ],
+          });
+        },
+        [],
+      ],
+      [
+        'non-compliant: an unlocked bucket, no data events',
+        (s) => cfnTrail(s, { s3BucketName: new s3.CfnBucket(s, 'TrailBucket').ref }),
+        ['Test-C10-TrailEvidenceLocked[object-lock]', 'Test-C10-TrailEvidenceLocked[data-events]'],
+      ],
+      [
+        'non-compliant: data events on reads only, of another bucket',
+        (s) => {
+          const bucket = new s3.CfnBucket(s, 'TrailBucket', { objectLockEnabled: true });
+          const other = new s3.CfnBucket(s, 'Other');
+          cfnTrail(s, {
+            s3BucketName: bucket.ref,
+            eventSelectors: [
+              {
+                readWriteType: 'ReadOnly',
+                dataResources: [{ type: 'AWS::S3::Object', values: [Fn.join('', [bucket.attrArn, '/'])] }],
+              },
+              { dataResources: [{ type: 'AWS::S3::Object', values: [Fn.join('', [other.attrArn, '/'])] }] },
+            ],
+          });
+        },
+        ['Test-C10-TrailEvidenceLocked[data-events]'],
+      ],
+      ['not applicable: a trail writing to a bucket of another stack', (s) => cfnTrail(s), []],
+      [
+        'token: Object Lock decided at deploy is reported',
+        (s) => {
+          const bucket = new s3.CfnBucket(s, 'TrailBucket', {
+            objectLockEnabled: Token.asAny(deployTime) as unknown as boolean,
+          });
+          cfnTrail(s, {
+            s3BucketName: bucket.ref,
+            eventSelectors: [
+              { dataResources: [{ type: 'AWS::S3::Object', values: [Fn.join('', [bucket.attrArn, '/'])] }] },
+            ],
+          });
+        },
+        ['Test-C10-TrailEvidenceLocked'],
       ],
     ],
   ],
@@ -1985,6 +2273,7 @@ describe('SchedulingChecklistChecks', () => {
       ['C3-DatabaseIngressFromSecurityGroups', NagMessageLevel.ERROR, 'C3', []],
       ['C3-NoOpenIngress', NagMessageLevel.ERROR, 'C3', ['EC2.18', 'EC2.19']],
       ['C3-IamNoWildcardAdmin', NagMessageLevel.ERROR, 'C3', ['IAM.1', 'IAM.21']],
+      ['C3-KeyDutiesSeparated', NagMessageLevel.ERROR, 'C3', ['KMS.1', 'KMS.2']],
       ['C4-ImagePinned', NagMessageLevel.ERROR, 'C4', []],
       ['C4-FargateLatestPlatform', NagMessageLevel.WARN, 'C4', ['ECS.10']],
       ['C4-DatabaseMinorVersionUpgrades', NagMessageLevel.ERROR, 'C4', ['RDS.13', 'RDS.35']],
@@ -1995,8 +2284,10 @@ describe('SchedulingChecklistChecks', () => {
       ['C6-DatabaseBackupRetention', NagMessageLevel.ERROR, 'C6', ['RDS.11']],
       ['C6-DatabaseInBackupPlan', NagMessageLevel.ERROR, 'C6', ['RDS.26']],
       ['C6-BackupVaultProtected', NagMessageLevel.ERROR, 'C6', []],
+      ['C6-BackupVaultLocked', NagMessageLevel.ERROR, 'C6', []],
       ['C6-StatefulResourcesRetained', NagMessageLevel.ERROR, 'C6', []],
       ['C7-WafLogRedaction', NagMessageLevel.ERROR, 'C7', []],
+      ['C7-LogDataMasking', NagMessageLevel.ERROR, 'C7', []],
       ['C7-LogRetention', NagMessageLevel.ERROR, 'C7', []],
       ['C7-AuditLogRetentionFloor', NagMessageLevel.ERROR, 'C7', ['CloudWatch.16']],
       ['C7-LogBucketExpiry', NagMessageLevel.ERROR, 'C7', ['S3.13']],
@@ -2010,6 +2301,7 @@ describe('SchedulingChecklistChecks', () => {
         'C10',
         ['CloudTrail.1', 'CloudTrail.2', 'CloudTrail.4', 'CloudTrail.5'],
       ],
+      ['C10-TrailEvidenceLocked', NagMessageLevel.ERROR, 'C10', ['S3.15', 'S3.22']],
       [
         'C10-CisChangeAlarms',
         NagMessageLevel.ERROR,

@@ -55,8 +55,19 @@ describe('outcome reports', () => {
     expect(report.verdicts.find((v: { item: string }) => v.item === 'C7')).toEqual({
       item: 'C7',
       verdict: 'not met',
-      reasons: ['1 open finding', 'no log group with a retention limit exists in the stack'],
-      evidence: [{ evidence: 'Log groups that keep their events for a limited time', resources: [] }],
+      reasons: [
+        '1 open finding',
+        'no log group with a retention limit exists in the stack',
+        "no log group that receives the app's or WAF's logs masks email addresses",
+      ],
+      evidence: [
+        { evidence: 'Log groups that keep their events for a limited time', resources: [] },
+        {
+          evidence:
+            "The log groups of the app's and the firewall's logs, masking email addresses as they ingest them",
+          resources: [],
+        },
+      ],
     });
   });
 

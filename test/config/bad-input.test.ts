@@ -135,6 +135,18 @@ const FILE_CASES: FileCase[] = [
   ["'EU', a grouping", file({ blockedCountries: ['EU'] }), 'blockedCountries', "'EU'"],
   ["'ZZ', unknown region", file({ blockedCountries: ['ZZ'] }), 'blockedCountries', "'ZZ'"],
   ["'SU', a withdrawn code", file({ blockedCountries: ['SU'] }), 'blockedCountries', "'SU'"],
+  [
+    'the account root as key administrator',
+    file({ keyAdministrators: ['arn:aws:iam::123456789012:root'] }),
+    'keyAdministrators',
+    "'arn:aws:iam::123456789012:root'",
+  ],
+  [
+    'a group as key administrator',
+    file({ keyAdministrators: ['arn:aws:iam::123456789012:group/Admins'] }),
+    'keyAdministrators',
+    "'arn:aws:iam::123456789012:group/Admins'",
+  ],
   ['a code in lower case', file({ blockedCountries: ['kp'] }), 'blockedCountries', "'kp'"],
   ['an alpha-3 code', file({ blockedCountries: ['PRK'] }), 'blockedCountries', "'PRK'"],
   ['a country named twice', file({ blockedCountries: ['KP', 'IR', 'KP'] }), 'blockedCountries', "'KP' twice"],
@@ -339,6 +351,24 @@ const FILE_CASES: FileCase[] = [
     '30',
   ],
   [
+    'an Object Lock shorter than the audit floor',
+    file({ trailObjectLockDays: 30 }),
+    'trailObjectLockDays',
+    '30',
+  ],
+  [
+    'an Object Lock enablement that does not exist',
+    file({ trailObjectLockEnablement: 'later' }),
+    'trailObjectLockEnablement',
+    '"later"',
+  ],
+  [
+    "an Object Lock retention with trailObjectLockEnablement 'off'",
+    file({ trailObjectLockEnablement: 'off', trailObjectLockDays: 365 }),
+    'trailObjectLockDays',
+    '365',
+  ],
+  [
     'automated backups kept 0 days',
     file({ databaseBackupRetentionDays: 0 }),
     'databaseBackupRetentionDays',
@@ -356,6 +386,18 @@ const FILE_CASES: FileCase[] = [
   ['a boolean as text', file({ interfaceEndpoints: 'yes' }), 'interfaceEndpoints', '"yes"'],
   // Choices
   ['an engine the library does not run', file({ databaseEngine: 'mysql' }), 'databaseEngine', '"mysql"'],
+  [
+    'a vault lock mode AWS Backup does not have',
+    file({ backupVaultLockMode: 'legal-hold' }),
+    'backupVaultLockMode',
+    '"legal-hold"',
+  ],
+  [
+    "a vault lock retention with backupVaultLockMode 'none'",
+    file({ backupVaultLockMode: 'none', backupVaultLockDays: 7 }),
+    'backupVaultLockDays',
+    '7',
+  ],
   ['a DNS firewall mode of another product', file({ dnsFirewallMode: 'DENY' }), 'dnsFirewallMode', '"DENY"'],
   ['an image source that is not one', file({ imageSource: 'cache' }), 'imageSource', '"cache"'],
   ['an alert address without a domain', file({ alertEmails: ['ops@'] }), 'alertEmails', '"ops@"'],
@@ -883,6 +925,7 @@ describe('docs/configuration.md allows what the settings accept, and nothing the
     ['databaseInstanceClass', '`db.m7g.large`', { databaseInstanceClass: 'db.m7g.large' }],
     ['databaseInstanceClass', '`db.r8g.xlarge`', { databaseInstanceClass: 'db.r8g.xlarge' }],
     ['trailObjectLockDays', '`trailBucketExpirationDays`', { trailObjectLockDays: 400 }],
+    ['trailObjectLockEnablement', '`in-place`', { trailObjectLockEnablement: 'in-place' }],
   ];
 
   test.each(DOCUMENTED)('%s: %s is documented and accepted', (setting, inCell, settings) => {
@@ -900,6 +943,7 @@ describe('docs/configuration.md allows what the settings accept, and nothing the
     'dnsFirewallMode',
     'databaseEngine',
     'interfaceEndpoints',
+    'trailObjectLockEnablement',
   ])('every value the cell of %s lists is accepted', (setting) => {
     const values = backticked(allowed.get(setting) ?? '');
     expect(values.length).toBeGreaterThan(1);

@@ -19,7 +19,9 @@ import {
   SchedulingChecklistChecks,
   SchedulingDatabase,
   SchedulingNetwork,
+  VaultLockMode,
 } from '../../lib';
+import { statefulChanges } from '../../lib/guard/stateful-changes';
 import { only, testStack } from '../support/app';
 
 const COPY_VAULT = 'arn:aws:backup:eu-central-1:222222222222:backup-vault:scheduling-copy';
@@ -44,6 +46,7 @@ function build(props: Partial<DatabaseBackupProps> = {}): { stack: Stack; backup
     alertTopic: alerts.topic,
     restoreSubnetGroup: database.subnetGroup,
     vpc: network.vpc,
+    databaseKey: database.encryptionKey,
     ...props,
   });
   new DatabaseEvents(stack, 'DatabaseEvents', { instance: database.instance, topic: alerts.topic });
@@ -112,8 +115,11 @@ describe('DatabaseBackup', () => {
       expect([vault.DeletionPolicy, vault.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
     });
 
-    test('is not locked unless asked', () => {
-      expect(vault.Properties.LockConfiguration).toBeUndefined();
+    // AWS Backup Developer Guide, vault-lock.html ("Vault lock modes"): a lock without ChangeableForDays is in
+    // governance mode; with it, it turns into compliance mode at the lock date.
+    test('is locked in governance mode by default, for the daily retention (the shortest rule)', () => {
+      expect(vault.Properties.LockConfiguration).toEqual({ MinRetentionDays: 35 });
+      expect(backup.vaultLockMode).toBe(VaultLockMode.GOVERNANCE);
     });
 
     test('exposes the vault, its key, the plan and the selection', () => {
@@ -275,10 +281,72 @@ describe('DatabaseBackup', () => {
       );
     });
 
-    test('vaultLockMinRetention locks the vault after a 3-day grace period', () => {
+    test('vaultLockMinRetention alone keeps its meaning: compliance mode after a 3-day grace time', () => {
       locked.hasResourceProperties('AWS::Backup::BackupVault', {
         LockConfiguration: { MinRetentionDays: 30, ChangeableForDays: 3 },
       });
+    });
+
+    test.each<[string, Partial<DatabaseBackupProps>, unknown]>([
+      [
+        'compliance for the daily retention',
+        { vaultLockMode: VaultLockMode.COMPLIANCE },
+        { MinRetentionDays: 35, ChangeableForDays: 3 },
+      ],
+      [
+        'governance with a minimum retention of its own',
+        { vaultLockMode: VaultLockMode.GOVERNANCE, vaultLockMinRetention: Duration.days(14) },
+        { MinRetentionDays: 14 },
+      ],
+      [
+        'the daily retention as the governance minimum',
+        { dailyRetention: Duration.days(14) },
+        { MinRetentionDays: 14 },
+      ],
+      ['no lock, by explicit opt-out', { vaultLockMode: VaultLockMode.NONE }, undefined],
+    ])('vaultLockMode: %s', (_name, props, expected) => {
+      const [, v] = only(Template.fromStack(build(props).stack), 'AWS::Backup::BackupVault');
+      expect(v.Properties.LockConfiguration).toEqual(expected);
+    });
+
+    test('moving between lock modes updates the vault in place, never replacing it', () => {
+      // LockConfiguration is not a create-only property of AWS::Backup::BackupVault (its CloudFormation
+      // resource schema lists BackupVaultName and EncryptionKeyArn only), so CloudFormation updates it in place.
+      const report = statefulChanges(template.toJSON(), locked.toJSON());
+      expect(report.changes.filter((c) => c.resourceType === 'AWS::Backup::BackupVault')).toEqual([]);
+      expect(report.ok).toBe(true);
+    });
+
+    const copyStatements = (t: Template) =>
+      Object.values(t.findResources('AWS::KMS::Key'))
+        .flatMap((k: any) => k.Properties.KeyPolicy.Statement)
+        .filter((st: any) => /^BackupCopyAccount/.test(st.Sid ?? ''));
+
+    // RDS User Guide, share-encrypted-snapshot.html and AWS Backup Developer Guide, create-cross-account-backup.html:
+    // the destination account copies the snapshot, still encrypted with the database's key, so that key must let
+    // it describe the key and grant RDS its use. The access-path matrix evaluates this statement
+    // (test/access-paths.test.ts, docs/examples/two-account-backup.ts).
+    test('a copy to another account lets that account describe the database key and grant it to AWS resources', () => {
+      const statements = copyStatements(locked);
+      expect(statements).toEqual([
+        expect.objectContaining({
+          Sid: 'BackupCopyAccountDescribesKey',
+          Action: 'kms:DescribeKey',
+          Principal: { AWS: expect.stringContaining(':222222222222:root') },
+        }),
+        expect.objectContaining({
+          Sid: 'BackupCopyAccountGrantsToAwsResources',
+          Action: 'kms:CreateGrant',
+          Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        }),
+      ]);
+      expect(JSON.stringify(statements)).not.toContain('kms:Decrypt');
+    });
+
+    test('a copy to another region of the same account changes no key policy', () => {
+      const otherRegion = 'arn:aws:backup:eu-central-1:111111111111:backup-vault:scheduling-copy';
+      expect(copyStatements(Template.fromStack(build({ copyToVaultArn: otherRegion }).stack))).toEqual([]);
+      expect(copyStatements(template)).toEqual([]);
     });
 
     test('copyToVaultArn copies every recovery point, with the same retention', () => {
@@ -384,6 +452,27 @@ describe('DatabaseBackup', () => {
     test('throws when copyToVaultArn is not a backup vault ARN', () => {
       expect(() => build({ copyToVaultArn: 'arn:aws:s3:::my-bucket' })).toThrow(
         /`copyToVaultArn` must be a backup vault ARN like arn:aws:backup:.*, got 'arn:aws:s3:::my-bucket'/,
+      );
+    });
+
+    test('throws when the vault lock is turned off and given a minimum retention', () => {
+      expect(() =>
+        build({ vaultLockMode: VaultLockMode.NONE, vaultLockMinRetention: Duration.days(7) }),
+      ).toThrow(
+        /`vaultLockMinRetention` must be left out with `vaultLockMode` 'none' \(no lock\), got 7 days/,
+      );
+    });
+
+    test('throws when vaultLockMode is not a mode', () => {
+      expect(() => build({ vaultLockMode: 'legal-hold' as VaultLockMode })).toThrow(
+        /`vaultLockMode` must be one of 'governance', 'compliance', 'none', got 'legal-hold'/,
+      );
+    });
+
+    test('throws when the copy vault is in the same account and region as the stack', () => {
+      const beside = 'arn:aws:backup:eu-west-1:111111111111:backup-vault:scheduling-copy';
+      expect(() => build({ copyToVaultArn: beside })).toThrow(
+        /`copyToVaultArn` must name a vault in another account or region than this stack \(111111111111, eu-west-1\), got 'arn:aws:backup:eu-west-1:111111111111/,
       );
     });
 

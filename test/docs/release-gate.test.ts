@@ -5,7 +5,9 @@
  * copies a prepared assembly to its `--output`, `npx cdk deploy` leaves a mark, `aws cloudformation
  * get-template` prints a prepared deployed template; so each test can tell what the gate ran, in which order,
  * and whether it deployed. Whatever a check prints, the gate reads it without failing itself: the check's exit
- * code decides.
+ * code decides. A test that judges what the gate does around a check (the synth, the deployed template, guard,
+ * its settings) has the checks it does not judge stand in with a passing result; every check runs for real in
+ * the tests that judge it.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -219,6 +221,28 @@ describe('docs/examples/release-gate.sh', () => {
   const exists = (run: GateRun, name: string) => fs.existsSync(path.join(run.reports, name));
   const healthy = () => acm.use({ certificates: [acmCertificate('schedule.example.com')] });
 
+  /**
+   * The compiled CLI, but for `passing`, stand-ins that print a passing result and exit 0: for a test that
+   * judges what the gate does around those checks (the synth, the deployed template, guard, the settings), not
+   * the checks themselves. Each check still runs for real in the tests that judge it.
+   */
+  let realClis = 0;
+  const realCliPassing = (...passing: Array<'cert-check' | 'verify'>): string => {
+    const script = path.join(work, `real-cli-${++realClis}.sh`);
+    const passed = JSON.stringify({ ok: true, certificates: [], findings: [] });
+    fs.writeFileSync(
+      script,
+      [
+        '#!/bin/sh',
+        `case "$1" in ${passing.join('|')}) printf '%s' '${passed}'; exit 0 ;; esac`,
+        `exec '${process.execPath}' '${compiledCliPath()}' "$@"`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    return script;
+  };
+
   test('a healthy certificate, an update that loses nothing and a right endpoint: deployed, verified, exit 0', async () => {
     healthy();
     const run = await gate(good);
@@ -239,8 +263,10 @@ describe('docs/examples/release-gate.sh', () => {
   });
 
   test('an update that would replace or remove a resource holding data is not deployed: exit 1, findings printed', async () => {
-    healthy();
-    const run = await gate(good, { SYNTHESIZES: losesData });
+    const run = await gate(good, {
+      SYNTHESIZES: losesData,
+      SECURE_SCHEDULING_CLI: realCliPassing('cert-check'),
+    });
     expect(run.status).toBe(1);
     expect(run.commands).toEqual([SYNTH, GET_TEMPLATE]);
     expect(run.deployed).toBe(false);
@@ -263,8 +289,10 @@ describe('docs/examples/release-gate.sh', () => {
   });
 
   test('a deployed template that cannot be read stops the gate before guard and the deployment: exit 3', async () => {
-    healthy();
-    const run = await gate(good, { DEPLOYED_TEMPLATE: path.join(work, 'no-stack.json') });
+    const run = await gate(good, {
+      DEPLOYED_TEMPLATE: path.join(work, 'no-stack.json'),
+      SECURE_SCHEDULING_CLI: realCliPassing('cert-check'),
+    });
     expect(run.status).toBe(3);
     expect(run.commands).toEqual([SYNTH, GET_TEMPLATE]);
     expect(run.deployed).toBe(false);
@@ -276,8 +304,10 @@ describe('docs/examples/release-gate.sh', () => {
   });
 
   test('a synth that fails stops the gate with its exit code', async () => {
-    healthy();
-    const run = await gate(good, { SYNTH_COMMAND: 'false' });
+    const run = await gate(good, {
+      SYNTH_COMMAND: 'false',
+      SECURE_SCHEDULING_CLI: realCliPassing('cert-check'),
+    });
     expect(run.status).toBe(1);
     expect(run.commands).toEqual([]);
     expect(run.deployed).toBe(false);
@@ -285,7 +315,6 @@ describe('docs/examples/release-gate.sh', () => {
   });
 
   test('STACK_NAME, ASSEMBLY, SYNTH_COMMAND and DEPLOY_COMMAND replace the defaults', async () => {
-    healthy();
     const assembly = writeAssembly(
       path.join(work, 'scheduling.out'),
       'Scheduling',
@@ -300,6 +329,7 @@ describe('docs/examples/release-gate.sh', () => {
       SYNTH_COMMAND: `cp -R ${assembly} assembly.out`,
       DEPLOY_COMMAND: deploy,
       DEPLOYED_TEMPLATE: deployed,
+      SECURE_SCHEDULING_CLI: realCliPassing('cert-check', 'verify'),
     });
     expect(run.stderr).not.toContain('release-gate:');
     expect(run.status).toBe(0);

@@ -5,16 +5,19 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { guard, GUARD_EXIT_CODES, GUARD_USAGE, GuardResult } from '../../lib/guard/guard-command';
-import { defaultStack, testApp } from '../support/app';
+import { testApp } from '../support/app';
+import { defaultStackAssembly } from '../support/shipped-stacks';
 
 /** Construct paths in the templates, as `cdk synth` writes them. */
 const PATH_METADATA = { 'aws:cdk:enable-path-metadata': true };
 
-/** A cloud assembly directory of the default stack with `settings` over the example's. */
+/**
+ * A cloud assembly directory of the default stack with `settings` over the example's, with construct paths.
+ * Synthesized once per test run and shared with test/update-safety.test.ts, which compares variants of the
+ * same stack (the default stack and the alert settings below are among them): only read here, never removed.
+ */
 function defaultAssembly(settings: Record<string, unknown>): string {
-  const app = testApp(PATH_METADATA);
-  defaultStack(settings, app);
-  return app.synth().directory;
+  return defaultStackAssembly(Object.keys(settings).length === 0 ? {} : { settings });
 }
 
 /** Assemblies written by the tests, removed at the end. */
@@ -58,15 +61,19 @@ let deployedTemplate: string;
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'guard-test-'));
   deployed = defaultAssembly({});
-  // Another alert address: the topic's subscriptions change, nothing that holds data.
-  harmless = defaultAssembly({ alertEmails: ['security@example.com', 'oncall@example.com'] });
-  // Object Lock on a trail bucket that exists without it: CloudFormation replaces the bucket.
-  replacesBucket = defaultAssembly({ trailObjectLockDays: 30 });
+  // Other alert addresses and a webhook: the topic's subscriptions and an alarm change, nothing that holds data.
+  harmless = defaultAssembly({
+    alertEmails: ['security@example.com', 'oncall@example.com'],
+    alertHttpsEndpoints: ['https://hooks.example.com/alerts'],
+    certificateExpiryAlarmDays: 20,
+  });
+  // Object Lock off for a trail bucket created with it (the default): CloudFormation replaces the bucket.
+  replacesBucket = defaultAssembly({ trailObjectLockEnablement: 'off' });
   deployedTemplate = path.join(deployed, 'SecureScheduling.template.json');
 });
 
 afterAll(() => {
-  for (const dir of [work, deployed, harmless, replacesBucket, ...written]) {
+  for (const dir of [work, ...written]) {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -116,6 +116,13 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
       acknowledgedCounts: false,
       absent: 'no IAM policy was judged for wildcard administrator access',
     },
+    {
+      evidence:
+        'KMS key policies that separate administering a key from using it, with grants for AWS resources only',
+      anyOf: ['C3-KeyDutiesSeparated'],
+      acknowledgedCounts: false,
+      absent: 'no KMS key policy was judged for separated duties',
+    },
   ],
   C4: [
     {
@@ -185,6 +192,13 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
       acknowledgedCounts: false,
       absent: 'no protected backup vault exists in the stack',
     },
+    {
+      evidence:
+        'A backup vault under AWS Backup Vault Lock, so recovery points outlive a stolen administrator credential',
+      anyOf: ['C6-BackupVaultLocked'],
+      acknowledgedCounts: false,
+      absent: 'no backup vault of the stack is locked',
+    },
   ],
   C7: [
     {
@@ -192,6 +206,13 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
       anyOf: ['C7-LogRetention'],
       acknowledgedCounts: false,
       absent: 'no log group with a retention limit exists in the stack',
+    },
+    {
+      evidence:
+        "The log groups of the app's and the firewall's logs, masking email addresses as they ingest them",
+      anyOf: ['C7-LogDataMasking'],
+      acknowledgedCounts: false,
+      absent: "no log group that receives the app's or WAF's logs masks email addresses",
     },
   ],
   C8: [
@@ -232,6 +253,14 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
       anyOf: ['C10-AuditTrail', 'C10-CisChangeAlarms'],
       acknowledgedCounts: true,
       absent: "no trail logging this account exists in the stack, and no existing trail's log group is named",
+    },
+    {
+      evidence:
+        "A trail bucket that resists an administrator: S3 Object Lock on the trail's log files and data events on their deletion, judged by C10-TrailEvidenceLocked",
+      anyOf: ['C10-TrailEvidenceLocked'],
+      acknowledgedCounts: false,
+      absent:
+        "no trail bucket of the stack was proven locked and watched (a reused trail's bucket is its owner's to lock: check it there)",
     },
     {
       evidence: "Alarms on the CIS benchmark's risky changes, on the trail's log group",

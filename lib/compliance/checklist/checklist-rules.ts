@@ -31,6 +31,7 @@ import { listenerCertificateFromAcm } from './rules/listener-certificate-from-ac
 import { loadBalancerAccessLogs } from './rules/load-balancer-access-logs';
 import { loadBalancerWebAcl } from './rules/load-balancer-web-acl';
 import { logBucketExpiry } from './rules/log-bucket-expiry';
+import { logDataMasking } from './rules/log-data-masking';
 import { logGroupRetentionCeiling } from './rules/log-group-retention-ceiling';
 import { noLiteralSecrets } from './rules/no-literal-secrets';
 import { noOpenIngress } from './rules/no-open-ingress';
@@ -42,6 +43,9 @@ import { userPoolMfa } from './rules/user-pool-mfa';
 import { userPoolPasswordPolicy } from './rules/user-pool-password-policy';
 import { vpcFlowLogs } from './rules/vpc-flow-logs';
 import { wafLoggingRedactsCredentials } from './rules/waf-logging-redacts-credentials';
+import { backupVaultLocked } from './rules/backup-vault-locked';
+import { trailEvidenceLocked } from './rules/trail-evidence-locked';
+import { keyDutiesSeparated } from './rules/key-duties-separated';
 import { webAclLogging } from './rules/web-acl-logging';
 
 /** One rule of the scheduling checklist pack: what it checks, why, and which checklist item it serves. */
@@ -250,6 +254,18 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     rule: iamNoWildcardAdmin,
   },
   {
+    id: 'C3-KeyDutiesSeparated',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C3',
+    info: 'A KMS key policy lets the same principals administer and use the key, or hands its use to every IAM policy of an account.',
+    explanation:
+      'Whoever administers a key (changes its policy, schedules its deletion) need not read what it protects, and whoever reads need not administer. A key policy that gives kms:* to the account lets any IAM policy of the account do both; use belongs to the services and roles named in the key policy, and grants to AWS resources only.',
+    securityHubControls: ['KMS.1', 'KMS.2'],
+    satisfiedBy:
+      'SeparatedDutiesKey: administration for `keyAdministrators` (or the account), use for the named services and roles, kms:CreateGrant only with kms:GrantIsForAWSResource.',
+    rule: keyDutiesSeparated,
+  },
+  {
     id: 'C4-ImagePinned',
     level: NagMessageLevel.ERROR,
     checklist: 'C4',
@@ -363,6 +379,18 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     rule: backupVaultProtected,
   },
   {
+    id: 'C6-BackupVaultLocked',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C6',
+    info: 'The backup vault has no AWS Backup Vault Lock with a minimum retention.',
+    explanation:
+      'A vault policy that denies deleting recovery points can be rewritten by whoever administers the account; a Vault Lock keeps every recovery point for its minimum retention whatever the policy says (governance mode: unless someone is explicitly allowed to remove the lock; compliance mode, after its grace time: no one, not even the root user).',
+    securityHubControls: [],
+    satisfiedBy:
+      "DatabaseBackup: the vault locked in governance mode by default, with the plan's shortest retention as minimum (`backupVaultLockMode`, `backupVaultLockDays`); BackupCopyVault likewise.",
+    rule: backupVaultLocked,
+  },
+  {
     id: 'C6-StatefulResourcesRetained',
     level: NagMessageLevel.ERROR,
     checklist: 'C6',
@@ -385,6 +413,18 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     satisfiedBy:
       'WebFirewall: WAF logging redacts the authorization and cookie headers and the query string.',
     rule: wafLoggingRedactsCredentials,
+  },
+  {
+    id: 'C7-LogDataMasking',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C7',
+    info: "The log group receives the app's or WAF's logs but does not mask email addresses.",
+    explanation:
+      "Whatever the app prints, and what WAF writes of each request, can carry attendees' and hosts' email addresses; a data protection policy masks them as CloudWatch Logs ingests them, so a reader of the logs sees asterisks unless granted logs:Unmask.",
+    securityHubControls: [],
+    satisfiedBy:
+      'SchedulingService and WebFirewall: their log groups carry a data protection policy that masks EmailAddress and the credential identifiers, with its audit findings in an encrypted log group (MaskingFindings).',
+    rule: logDataMasking,
   },
   {
     id: 'C7-LogRetention',
@@ -477,6 +517,18 @@ export const CHECKLIST_RULES: readonly ChecklistRule[] = [
     securityHubControls: ['CloudTrail.1', 'CloudTrail.2', 'CloudTrail.4', 'CloudTrail.5'],
     satisfiedBy: 'A multi-region trail with log file validation, a customer-managed key and CloudWatch Logs.',
     rule: auditTrail,
+  },
+  {
+    id: 'C10-TrailEvidenceLocked',
+    level: NagMessageLevel.ERROR,
+    checklist: 'C10',
+    info: "The trail's bucket has no S3 Object Lock, or the trail does not record deletes of its own log files.",
+    explanation:
+      "A stolen administrator credential must not be able to erase its traces: Object Lock keeps every log file version for its retention whatever the bucket policy says, and data events on the trail's bucket put any attempt to delete or unlock a log file in the trail itself, where an alarm sees it.",
+    securityHubControls: ['S3.15', 'S3.22'],
+    satisfiedBy:
+      'AuditTrail: Object Lock in governance mode for at least 365 days (at creation, or in place with `trailObjectLockEnablement: in-place`), and data events for deletes and lock changes on its bucket, alarmed by CisAlarms.',
+    rule: trailEvidenceLocked,
   },
   {
     id: 'C10-CisChangeAlarms',

@@ -8,6 +8,7 @@ import { managedRuleGroupProblems } from '../../private/managed-rule-groups';
 import { postgresInstanceClassProblems } from '../../private/rds-instance-classes';
 import { healthCheckPathProblems } from '../../private/service-limits';
 import type { SchedulingConfig } from '../app-config';
+import { keyAdministratorProblems } from '../../private/separated-key';
 
 /*
  * Checks of the settings that reach AWS only through a construct, run on the settings themselves so that a bad
@@ -47,6 +48,7 @@ export function settingsProblems(cfg: SchedulingConfig, region: string | undefin
         Object.values(OptionalManagedRuleGroup),
       ),
     ),
+    ...inSetting(keyAdministratorProblems('keyAdministrators', cfg.keyAdministrators ?? [])),
     ...instanceClassProblems(cfg),
   ];
 }

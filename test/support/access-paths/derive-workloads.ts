@@ -183,6 +183,10 @@ function codePaths(
           roleId,
           action: call.action,
           resource: arn,
+          // A bucket's own policy judges the call too (its TLS-only deny, for one).
+          resourcePolicy: arn.includes(':s3:::')
+            ? ctx.policies.bucketPolicy(arn.slice(arn.indexOf(':::') + 3))
+            : undefined,
         }),
       );
     }

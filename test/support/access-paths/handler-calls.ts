@@ -7,6 +7,7 @@
  * slip through without someone saying what it calls.
  */
 import { MONITOR_ENVIRONMENT } from '../../../lib/certificates/monitor-contract';
+import { OBJECT_LOCK_PROPERTIES } from '../../../lib/audit/object-lock-contract';
 import { APP_ROLE_PROPERTIES } from '../../../lib/data/app-role-contract';
 
 /** One call: the IAM action and, per function, the ARNs it is made on. */
@@ -111,10 +112,29 @@ export const APP_ROLE_PROVISIONING: HandlerContract = {
   ],
 };
 
+/**
+ * lib/audit/object-lock-handler.ts: turns Object Lock on for the bucket its custom resource names and reads the
+ * configuration back (test/audit/object-lock-handler.test.ts runs it against a local S3 server).
+ */
+export const BUCKET_OBJECT_LOCK: HandlerContract = {
+  name: 'bucket object lock',
+  code: 'lib/audit/object-lock-handler.ts',
+  describes: (f) => f.customResources.some((c) => OBJECT_LOCK_PROPERTIES.retentionDays in c.properties),
+  calls: ['s3:PutBucketObjectLockConfiguration', 's3:GetBucketObjectLockConfiguration'].map((action) => ({
+    action,
+    on: (f: FunctionFacts) =>
+      f.customResources
+        .map((c) => c.properties[OBJECT_LOCK_PROPERTIES.bucketName])
+        .filter((v): v is string => typeof v === 'string')
+        .map((bucket) => `arn:${f.partition}:s3:::${bucket}`),
+  })),
+};
+
 export const HANDLER_CONTRACTS: readonly HandlerContract[] = [
   CERTIFICATE_MONITOR,
   RESTRICT_DEFAULT_SECURITY_GROUP,
   APP_ROLE_PROVISIONING,
+  BUCKET_OBJECT_LOCK,
 ];
 
 /**

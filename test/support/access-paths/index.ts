@@ -20,12 +20,22 @@ import {
   resolverQueryLogPaths,
 } from './derive-delivery';
 import { ecsPaths, lambdaPaths, stateMachinePaths } from './derive-workloads';
+import { findingsDestinations, maskingFindingsPaths } from './derive-masking';
 import { backupPaths, restoreTestingPaths, rotationPaths } from './derive-data';
 import { evaluateRequest } from './evaluate';
 import { DeriveContext } from './paths';
 import { PolicyIndex } from './policies';
 import { fullEnvironment, TemplateResolver } from './resolve';
-import { AccessPath, CfnTemplate, MatrixRow, PathKind, StackEnvironment, Verdict } from './types';
+import { AppStack, backupCopyPaths, copiesToAnotherAccount } from './derive-backup-copy';
+import {
+  AccessPath,
+  CfnTemplate,
+  CrossStackPathKind,
+  MatrixRow,
+  PathKind,
+  StackEnvironment,
+  Verdict,
+} from './types';
 
 export * from './types';
 export { evaluateRequest } from './evaluate';
@@ -59,7 +69,10 @@ const targets = (p: Props) => (Array.isArray(p.Targets) ? (p.Targets as Props[])
  * an empty matrix.
  */
 export const PATH_SOURCES: Readonly<
-  Record<PathKind, { readonly type: string; readonly when?: (props: Props, t: CfnTemplate) => boolean }>
+  Record<
+    Exclude<PathKind, CrossStackPathKind>,
+    { readonly type: string; readonly when?: (props: Props, t: CfnTemplate) => boolean }
+  >
 > = {
   'alarm-action': {
     type: 'AWS::CloudWatch::Alarm',
@@ -92,6 +105,10 @@ export const PATH_SOURCES: Readonly<
     when: (p, t) => encryptedTarget(t, p.SnsTopicArn, ['AWS::SNS::Topic']),
   },
   'log-group-key': { type: 'AWS::Logs::LogGroup', when: (p) => p.KmsKeyId !== undefined },
+  'masking-findings': {
+    type: 'AWS::Logs::LogGroup',
+    when: (p) => findingsDestinations(p.DataProtectionPolicy).length > 0,
+  },
   'role-trust': { type: 'AWS::IAM::Role' },
   'resolver-query-logs': { type: 'AWS::Route53Resolver::ResolverQueryLoggingConfig' },
   'lambda-runtime': { type: 'AWS::Lambda::Function' },
@@ -127,6 +144,7 @@ export function derivePaths(template: CfnTemplate, env: StackEnvironment): Acces
     eventRulePaths,
     rdsEventPaths,
     logGroupKeyPaths,
+    maskingFindingsPaths,
     loadBalancerLogPaths,
     flowLogPaths,
     wafLogPaths,
@@ -206,9 +224,42 @@ export async function accessPathMatrix(template: CfnTemplate, env: StackEnvironm
 /** The kinds a template must yield paths of: those whose source resource it has (with the deciding property). */
 export function expectedKinds(template: CfnTemplate): PathKind[] {
   const resources = Object.values(template.Resources ?? {});
-  return (Object.entries(PATH_SOURCES) as [PathKind, (typeof PATH_SOURCES)[PathKind]][])
+  return (
+    Object.entries(PATH_SOURCES) as [PathKind, (typeof PATH_SOURCES)[Exclude<PathKind, CrossStackPathKind>]][]
+  )
     .filter(([, source]) =>
       resources.some((r) => r.Type === source.type && (source.when?.(r.Properties ?? {}, template) ?? true)),
     )
     .map(([kind]) => kind);
+}
+
+export type { AppStack } from './derive-backup-copy';
+
+/**
+ * The matrix of an app of one or more stacks: each stack's own paths, then the paths between its stacks (a
+ * backup plan's copy into another account's vault). An app of one stack gets that stack's matrix.
+ */
+export async function appMatrix(stacks: readonly AppStack[]): Promise<Matrix> {
+  const own = [];
+  for (const s of stacks) own.push(await accessPathMatrix(s.template, s.env));
+  const started = Date.now();
+  const between: MatrixRow[] = [];
+  for (const path of backupCopyPaths(stacks)) between.push(await evaluatePath(path));
+  if (own.length === 1 && between.length === 0) return own[0];
+  const counts: Partial<Record<PathKind, number>> = {};
+  for (const row of [...own.flatMap((m) => m.rows), ...between])
+    counts[row.path.kind] = (counts[row.path.kind] ?? 0) + 1;
+  return {
+    rows: [...own.flatMap((m) => m.rows), ...between],
+    counts,
+    evaluationMs: own.reduce((ms, m) => ms + m.evaluationMs, Date.now() - started),
+  };
+}
+
+/** The kinds an app must yield paths of: each stack's, and the copy paths when a plan copies to another account. */
+export function expectedAppKinds(stacks: readonly AppStack[]): PathKind[] {
+  const kinds = new Set(stacks.flatMap((s) => expectedKinds(s.template)));
+  if (copiesToAnotherAccount(stacks))
+    for (const k of ['backup-copy', 'backup-copy-key'] as const) kinds.add(k);
+  return [...kinds];
 }

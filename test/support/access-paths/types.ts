@@ -82,6 +82,7 @@ export type PathKind =
   | 'rds-event'
   | 'rds-event-key'
   | 'log-group-key'
+  | 'masking-findings'
   | 'role-trust'
   | 'lambda-runtime'
   | 'lambda-code'
@@ -96,7 +97,15 @@ export type PathKind =
   | 'rds-monitoring'
   | 'backup'
   | 'restore-testing'
+  | 'backup-copy'
+  | 'backup-copy-key'
   | 'rotation';
+
+/**
+ * Kinds of path between two stacks of one app (a copy into another account's vault), derived from both
+ * templates rather than from one resource type of one template.
+ */
+export type CrossStackPathKind = 'backup-copy' | 'backup-copy-key';
 
 /** A request that must be denied, for the path to count as proven. */
 export interface NegativeTwin {
