@@ -601,6 +601,9 @@ export class SecureSchedulingStack extends Stack {
         topicEncryptionKey: this.alerts.encryptionKey,
         logRetention,
         logEncryptionKey: this.logEncryptionKey.key,
+        // In the app subnets, behind the DNS firewall, where a NAT gateway reaches ACM and SNS; with none, the
+        // subnets reach only the interface endpoints, which cover neither, so it runs outside the VPC.
+        ...(props.natGateways === 0 ? {} : { vpc: this.network.vpc, vpcSubnets: this.network.appSubnets }),
       });
     }
 
@@ -665,6 +668,14 @@ export class SecureSchedulingStack extends Stack {
       restoreTesting: props.restoreTesting,
       restoreSubnetGroup: this.database.subnetGroup,
       vpc: this.network.vpc,
+      // Each restore test is validated: the restored copy is queried as the master user from the app subnets,
+      // which reach the RDS and AWS Backup APIs through a NAT gateway (no interface endpoint covers them).
+      masterSecret: props.natGateways === 0 ? undefined : this.database.secret,
+      databaseName: this.database.databaseName,
+      databasePort: this.database.port,
+      validationSubnets: this.network.appSubnets,
+      logEncryptionKey: this.logEncryptionKey.key,
+      logRetention,
     });
     this.backupVault = this.backup.vault;
     this.backupPlan = this.backup.plan;

@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,6 +21,7 @@ import { BUNDLE_FILE, bundledHandlerCode } from '../private/bundled-handler';
 import { Problems } from '../private/problems';
 import { DEFAULT_CERTIFICATE_POLICY } from './assessment';
 import { MONITOR_ENVIRONMENT, MONITOR_METRIC } from './monitor-contract';
+import { allowVpcNetworkInterfaces } from '../private/vpc-function-network';
 
 /** How often the certificates are assessed: ACM renews 60 days ahead, so a day is early enough to act. */
 export const DEFAULT_MONITOR_SCHEDULE = events.Schedule.rate(Duration.days(1));
@@ -76,6 +78,20 @@ export interface CertificateMonitorProps {
    * @default - a new `LogEncryptionKey`
    */
   readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * VPC to run the function in, so that its calls to ACM and SNS leave through the VPC's egress controls (the
+   * DNS firewall's allow-list, flow logs, NAT). The subnets need a route to those APIs: a NAT gateway, or
+   * interface endpoints for ACM and SNS.
+   * @default - outside any VPC: the function needs only public AWS APIs, holds no data and accepts no connection
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of `vpc` the function runs in.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
 /**
@@ -86,7 +102,8 @@ export interface CertificateMonitorProps {
  * raises an alarm on the topic and is retried; runs that still fail are kept in an encrypted dead-letter queue
  * whose alarm also goes to the topic.
  *
- * The function runs outside the VPC: it needs only public AWS APIs, holds no data and accepts no connection.
+ * With `vpc`, the function runs in the VPC, with a security group that opens HTTPS out only; without, outside
+ * any VPC.
  */
 export class CertificateMonitor extends Construct {
   /** The function. */
@@ -199,6 +216,8 @@ export class CertificateMonitor extends Construct {
       }),
     );
 
+    if (props.vpc) allowVpcNetworkInterfaces(this.role);
+
     const extension = path.extname(__filename);
     this.function = new lambda.Function(this, 'Function', {
       description: `Assesses the ACM certificate(s) of ${props.domainName} daily and alerts on findings`,
@@ -216,6 +235,24 @@ export class CertificateMonitor extends Construct {
       timeout: Duration.minutes(1),
       role: this.role,
       logGroup: this.logGroup,
+      ...(props.vpc
+        ? {
+            vpc: props.vpc,
+            vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+            securityGroups: [
+              // Out to the ACM and SNS APIs only (HTTPS); nothing in.
+              ((): ec2.SecurityGroup => {
+                const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
+                  vpc: props.vpc,
+                  description: 'Certificate monitor: HTTPS out to the ACM and SNS APIs; nothing in',
+                  allowAllOutbound: false,
+                });
+                group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'ACM and SNS APIs');
+                return group;
+              })(),
+            ],
+          }
+        : {}),
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: MONITOR_RETRY_ATTEMPTS,
       maxEventAge: MONITOR_MAX_EVENT_AGE,
@@ -231,7 +268,7 @@ export class CertificateMonitor extends Construct {
         [MONITOR_ENVIRONMENT.topicArn]: props.topic.topicArn,
       },
     });
-    acknowledge(this.function, 'lambdaOutsideVpc');
+    if (!props.vpc) acknowledge(this.function, 'lambdaOutsideVpc');
     acknowledge(this.function, 'lambdaNoReservedConcurrency');
 
     this.rule = new events.Rule(this, 'Schedule', {

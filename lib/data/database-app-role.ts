@@ -18,6 +18,7 @@ import { APP_ROLE_PROPERTIES } from './app-role-contract';
 import { appRoleNameProblem } from './app-role-sql';
 import { DEFAULT_ROTATION_INTERVAL, PASSWORD_EXCLUDED_CHARACTERS } from './database-defaults';
 import { ISchedulingDatabase } from './scheduling-database-interface';
+import { allowVpcNetworkInterfaces } from '../private/vpc-function-network';
 
 /** The app's database role, unless named otherwise. */
 export const DEFAULT_APP_ROLE_NAME = 'app';
@@ -227,23 +228,8 @@ export class DatabaseAppRole extends Construct {
         resources: [provisioningLogGroup.logGroupArn],
       }),
     );
-    // What Lambda needs to attach the function to the VPC (the actions of AWSLambdaVPCAccessExecutionRole),
-    // in this role's own policy. https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'AttachToTheVpc',
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }),
-    );
-    acknowledge(this.role, 'vpcFunctionNetworkInterfaces');
+    // Lambda attaches the function to the VPC with the stack's one network-interface policy.
+    allowVpcNetworkInterfaces(this.role);
 
     const extension = path.extname(__filename);
     const code = bundledHandlerCode(

@@ -1,16 +1,28 @@
+import * as path from 'node:path';
 import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { sendEventsToTopic } from '../audit/alert-topic';
+import { LogEncryptionKey } from '../audit/log-encryption-key';
 import { acknowledge } from '../compliance/acknowledgements';
+import { BUNDLE_FILE, bundledHandlerCode } from '../private/bundled-handler';
+import { DEFAULT_LOG_RETENTION } from '../private/defaults';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Problems } from '../private/problems';
+import { DEFAULT_VALIDATION_TABLE, RESTORE_VALIDATION_ENVIRONMENT } from './restore-validation-contract';
 import {
+  DEFAULT_DATABASE_NAME,
+  DEFAULT_DATABASE_PORT,
   COMPLIANCE_LOCK_GRACE_DAYS,
   DAILY_BACKUP_HOUR_UTC,
   DEFAULT_DAILY_RETENTION_DAYS,
@@ -20,6 +32,14 @@ import {
   RESTORE_TEST_VALIDATION_HOURS,
 } from './database-defaults';
 import { SeparatedDutiesKey } from '../private/separated-key';
+import { allowVpcNetworkInterfaces } from '../private/vpc-function-network';
+
+/** The restore validation function's runtime: the latest Node.js Lambda offers (AwsSolutions-L1). */
+const RESTORE_VALIDATION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+/** A run connects (up to three tries), counts and reports: well within a minute, unless the database hangs. */
+const RESTORE_VALIDATION_TIMEOUT = Duration.minutes(2);
+/** A table name the function is given: optionally schema-qualified, letters, digits and underscores. */
+const TABLE_NAME = /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /** A backup vault ARN: `arn:aws:backup:<region>:<account>:backup-vault:<name>`. */
 const BACKUP_VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:[A-Za-z0-9_-]{2,50}$/;
@@ -143,6 +163,54 @@ export interface DatabaseBackupProps {
    * @default - restored instances get the security groups AWS Backup infers
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * The database's master secret (JSON with `username` and `password`). With restore testing and `vpc`, it turns
+   * on the validation of each restore test: a function in the VPC connects to the restored copy as the master
+   * user over verified TLS, counts the rows of `validationTable` and reports SUCCESSFUL (with the count) or
+   * FAILED (with the reason) to AWS Backup; a FAILED or timed-out validation is alerted. The secret must be
+   * encrypted with `databaseKey`.
+   * @default - no validation: a restore test checks only that the restored database becomes available
+   */
+  readonly masterSecret?: secretsmanager.ISecret;
+
+  /**
+   * The database the validation connects to on the restored copy.
+   * @default 'scheduling'
+   */
+  readonly databaseName?: string;
+
+  /**
+   * The port of the database, which its restored copy keeps.
+   * @default 5438
+   */
+  readonly databasePort?: number;
+
+  /**
+   * The table whose rows the validation counts, optionally schema-qualified (`public.users`); its absence fails
+   * the validation.
+   * @default 'users' (Cal.com's users, `@@map(name: "users")` in its Prisma schema)
+   */
+  readonly validationTable?: string;
+
+  /**
+   * Subnets of the validation function. They need a way to the restored database (in the VPC) and to the
+   * RDS, Secrets Manager and AWS Backup APIs (a NAT gateway or interface endpoints).
+   * @default - the VPC's private subnets with egress
+   */
+  readonly validationSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Key that encrypts the validation function's log group.
+   * @default - a new `LogEncryptionKey`
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * How long the validation function's log is kept (checklist C7).
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -170,6 +238,14 @@ export class DatabaseBackup extends Construct {
   public readonly failureRule: events.Rule;
   /** How the vault is locked. */
   public readonly vaultLockMode: VaultLockMode;
+  /** The function that validates each restore test, with its role, security group, log group and rule. */
+  public readonly restoreValidation?: {
+    readonly function: lambda.Function;
+    readonly role: iam.Role;
+    readonly securityGroup: ec2.SecurityGroup;
+    readonly logGroup: logs.LogGroup;
+    readonly rule: events.Rule;
+  };
 
   constructor(scope: Construct, id: string, props: DatabaseBackupProps) {
     super(scope, id);
@@ -227,6 +303,17 @@ export class DatabaseBackup extends Construct {
       (props.instance === undefined) === (props.cluster === undefined),
       `exactly one of \`instance\` and \`cluster\` must be given, got ${props.instance ? 'both' : 'neither'}`,
     );
+    const validationTable = props.validationTable ?? DEFAULT_VALIDATION_TABLE;
+    problems.check(
+      !Token.isUnresolved(validationTable) && !TABLE_NAME.test(validationTable),
+      `\`validationTable\` must be a table name, optionally schema-qualified (letters, digits and underscores, like 'users' or 'public.users'), got '${validationTable}'`,
+    );
+    const validates = restoreTesting && props.vpc !== undefined && props.masterSecret !== undefined;
+    problems.check(
+      validates && props.databaseKey === undefined,
+      '`databaseKey` must be given with `masterSecret`: the validation decrypts the master secret with it',
+    );
+    if (validates) problems.retention('logRetention', props.logRetention ?? DEFAULT_LOG_RETENTION);
     problems.throwIfAny(this);
 
     this.vaultKey = new SeparatedDutiesKey(this, 'VaultKey', {
@@ -342,14 +429,20 @@ export class DatabaseBackup extends Construct {
       if (props.restoreSubnetGroup) {
         overrides.dbsubnetgroupname = props.restoreSubnetGroup.subnetGroupName;
       }
+      let restoreGroup: ec2.SecurityGroup | undefined;
       if (props.vpc) {
-        // Restored test instances are reachable by no one: a security group without rules.
-        const group = new ec2.SecurityGroup(this, 'RestoreTestSecurityGroup', {
+        // Restored test instances are reachable by no one but the validation function: a security group without
+        // outbound rules, whose only inbound rule (with validation) admits that function on the database port.
+        restoreGroup = new ec2.SecurityGroup(this, 'RestoreTestSecurityGroup', {
           vpc: props.vpc,
-          description: 'Restore tests of the scheduling database: nothing in, nothing out',
+          // The description is create-only: a stack that turns validation on or off replaces this group (it
+          // holds no data), and the restore testing selection follows.
+          description: validates
+            ? 'Restore tests of the scheduling database: in from the restore validation only, nothing out'
+            : 'Restore tests of the scheduling database: nothing in, nothing out',
           allowAllOutbound: false,
         });
-        overrides.vpcsecuritygroupids = Stack.of(this).toJsonString([group.securityGroupId]);
+        overrides.vpcsecuritygroupids = Stack.of(this).toJsonString([restoreGroup.securityGroupId]);
       }
       this.restoreTestingSelection = new backup.CfnRestoreTestingSelection(this, 'RestoreTestingSelection', {
         restoreTestingPlanName: this.restoreTestingPlan.ref,
@@ -360,6 +453,9 @@ export class DatabaseBackup extends Construct {
         restoreMetadataOverrides: overrides,
         validationWindowHours: RESTORE_TEST_VALIDATION_HOURS,
       });
+      if (validates && restoreGroup) {
+        this.restoreValidation = this.addRestoreValidation(props, restoreGroup, validationTable);
+      }
     }
 
     this.failureRule = new events.Rule(this, 'FailureRule', {
@@ -377,5 +473,154 @@ export class DatabaseBackup extends Construct {
       },
     });
     sendEventsToTopic(this.failureRule, props.alertTopic);
+  }
+
+  /**
+   * The validation of restore tests (AWS Backup Developer Guide, restore-testing-validation.html): an EventBridge
+   * rule on this plan's `COMPLETED` restore jobs invokes a function in the VPC that counts the rows of a table
+   * in the restored copy and reports the verdict with PutRestoreValidationResult.
+   */
+  private addRestoreValidation(
+    props: DatabaseBackupProps,
+    restoreGroup: ec2.SecurityGroup,
+    table: string,
+  ): NonNullable<DatabaseBackup['restoreValidation']> {
+    const { region } = Stack.of(this);
+    const vpc = props.vpc!;
+    const secret = props.masterSecret!;
+    const port = props.databasePort ?? DEFAULT_DATABASE_PORT;
+    const plan = this.restoreTestingPlan!;
+    const logKey =
+      props.logEncryptionKey ??
+      new LogEncryptionKey(this, 'RestoreValidationLogKey', {
+        description: 'Encrypts the log of the restore validation function',
+      }).key;
+
+    // Out to the restored copy's database port and to HTTPS (the RDS, Secrets Manager and AWS Backup APIs)
+    // only; the restored copy's group admits this group, on that port, and nothing else.
+    const securityGroup = new ec2.SecurityGroup(this, 'RestoreValidationSecurityGroup', {
+      vpc,
+      description: 'Restore validation: out to the restored database port and to HTTPS (AWS APIs) only',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to RDS, Secrets Manager and AWS Backup',
+    );
+    securityGroup.connections.allowTo(
+      restoreGroup,
+      ec2.Port.tcp(port),
+      'Restore validation to the restored database',
+    );
+
+    const logGroup = new logs.LogGroup(this, 'RestoreValidationLogGroup', {
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      encryptionKey: logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const role = new ManagedPolicyRole(this, 'RestoreValidationRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description:
+        'Restore validation: describe the restored database, read the master secret, report the verdict',
+    });
+    // The restored copy's name is random (`awsbackup-restore-test-…`, AWS Backup Developer Guide,
+    // restore-testing-inferred-metadata.html); a resource pattern for it would be one more IAM5 finding to
+    // acknowledge, so the two List-level Describe actions, which return metadata and no data, are granted on "*".
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeRestoredDatabases',
+        actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+        resources: ['*'],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadMasterSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secret.secretArn],
+      }),
+    );
+    // The database key's policy admits the account's IAM policies only through Secrets Manager (the secret's
+    // grant made by aws-cdk-lib): this role decrypts the secret through Secrets Manager, nothing else.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptMasterSecret',
+        actions: ['kms:Decrypt'],
+        resources: [props.databaseKey!.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+      }),
+    );
+    // PutRestoreValidationResult has no resource type (Service Authorization Reference, AWS Backup): it can
+    // only be granted on "*". A verdict can be set once per restore job and never changed.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReportTheVerdict',
+        actions: ['backup:PutRestoreValidationResult'],
+        resources: ['*'],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLog',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    // Lambda attaches the function to the VPC with the stack's one network-interface policy; this role's own
+    // policy still holds actions on "*" (the Describe and the validation result above), acknowledged here.
+    allowVpcNetworkInterfaces(role);
+    acknowledge(role, 'vpcFunctionNetworkInterfaces');
+
+    const extension = path.extname(__filename);
+    const fn = new lambda.Function(this, 'RestoreValidationFunction', {
+      description: `Validates restore tests of the scheduling database: counts the rows of ${table} in the restored copy`,
+      code: bundledHandlerCode(
+        path.join(__dirname, `restore-validation-handler${extension === '.ts' ? '.ts' : '.js'}`),
+        // The runtime provides AWS SDK v3 (with AWS Backup's PutRestoreValidationResult); pg's native binding is
+        // not used.
+        { target: 'node24', externalModules: ['@aws-sdk/*', 'pg-native'] },
+      ),
+      handler: `${path.parse(BUNDLE_FILE).name}.handler`,
+      runtime: RESTORE_VALIDATION_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: RESTORE_VALIDATION_TIMEOUT,
+      role,
+      logGroup,
+      vpc,
+      vpcSubnets: props.validationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [securityGroup],
+      // EventBridge invokes it asynchronously: an event Lambda gives up on after its retries reaches the alert
+      // topic (with the restore job's id), instead of the validation silently timing out.
+      deadLetterTopic: props.alertTopic,
+      environment: {
+        [RESTORE_VALIDATION_ENVIRONMENT.restoreTestingPlanArn]: plan.attrRestoreTestingPlanArn,
+        [RESTORE_VALIDATION_ENVIRONMENT.masterSecretArn]: secret.secretArn,
+        [RESTORE_VALIDATION_ENVIRONMENT.databaseName]: props.databaseName ?? DEFAULT_DATABASE_NAME,
+        [RESTORE_VALIDATION_ENVIRONMENT.tableName]: table,
+      },
+    });
+    fn.node.addDependency(role);
+    acknowledge(fn, 'lambdaNoReservedConcurrency');
+
+    // "Restore Job State Change" with status COMPLETED, of this plan's restore tests only
+    // (restore-testing-validation.html, step 2).
+    const rule = new events.Rule(this, 'RestoreValidationRule', {
+      description: 'Completed restore tests of the scheduling database go to the restore validation function',
+      eventPattern: {
+        source: ['aws.backup'],
+        detailType: ['Restore Job State Change'],
+        detail: { status: ['COMPLETED'], restoreTestingPlanArn: [plan.attrRestoreTestingPlanArn] },
+      },
+    });
+    rule.addTarget(
+      new targets.LambdaFunction(fn, {
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(RESTORE_TEST_VALIDATION_HOURS),
+      }),
+    );
+    return { function: fn, role, securityGroup, logGroup, rule };
   }
 }

@@ -285,7 +285,9 @@ export class OutboundDnsFirewall extends Construct {
  *   https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-setting-up-s3-gateway);
  * - Secrets Manager: task secrets at start, and the password rotation function;
  * - CloudWatch Logs: the tasks' awslogs driver;
- * - the region's RDS endpoints (`<instance>.<id>.<region>.rds.amazonaws.com`): the database's host name.
+ * - the region's RDS endpoints (`<instance>.<id>.<region>.rds.amazonaws.com`): the database's host name;
+ * - the RDS and AWS Backup APIs: the restore validation function finds the restored copy and reports its verdict;
+ * - the ACM and SNS APIs: the certificate monitor describes the certificates and publishes its findings.
  * Not `*.amazonaws.com`, nor `*.s3.<region>.amazonaws.com`: either would let a compromised task reach any bucket
  * of any account, the easiest way to carry data out. No STS: task credentials come from the ECS credentials
  * endpoint (an IP address, no DNS), and nothing in the VPC assumes a role.
@@ -299,6 +301,10 @@ export function awsServiceDomains(stack: Stack): string[] {
     `secretsmanager.${region}.${urlSuffix}`,
     `logs.${region}.${urlSuffix}`,
     `*.${region}.rds.${urlSuffix}`,
+    `rds.${region}.${urlSuffix}`,
+    `backup.${region}.${urlSuffix}`,
+    `acm.${region}.${urlSuffix}`,
+    `sns.${region}.${urlSuffix}`,
   ];
 }
 

@@ -235,6 +235,7 @@ describe('data minimization (checklist C7)', () => {
         'DatabaseAppRole/RotationLogGroup': 30,
         'DnsFirewall/QueryLogGroup': 30,
         'RestartOnRotation/LogGroup': 30,
+        'Backup/RestoreValidationLogGroup': 30,
         'AuditTrail/LogGroup': 400,
         'AuditTrail/Bucket': 730,
         'LoadBalancer/AccessLogBucket': 30,

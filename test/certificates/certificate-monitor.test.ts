@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -372,5 +373,69 @@ describe('CertificateMonitor', () => {
         }) as unknown as SecureSchedulingError,
       );
     });
+  });
+});
+
+describe('CertificateMonitor in a VPC', () => {
+  let stack: Stack;
+  let monitor: CertificateMonitor;
+  let template: Template;
+
+  beforeAll(() => {
+    stack = testStack(testApp());
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+        { name: 'App', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ],
+    });
+    const alerts = new AlertTopic(stack, 'Alerts');
+    monitor = new CertificateMonitor(stack, 'CertificateMonitor', {
+      certificates: [acm.Certificate.fromCertificateArn(stack, 'Certificate', ARN)],
+      domainName: 'schedule.example.com',
+      topic: alerts.topic,
+      vpc,
+    });
+    template = Template.fromStack(stack);
+  });
+
+  test('runs in the private subnets, with a group that opens HTTPS out and nothing in', () => {
+    const fn = template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('^Assesses the ACM') },
+    });
+    const [props] = Object.values(fn).map((f) => f.Properties);
+    expect(props.VpcConfig.SubnetIds).toHaveLength(2);
+    const [groupId] = props.VpcConfig.SecurityGroupIds.map(
+      (g: { 'Fn::GetAtt': string[] }) => g['Fn::GetAtt'][0],
+    );
+    const group = template.findResources('AWS::EC2::SecurityGroup')[groupId];
+    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(group.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }),
+    ]);
+  });
+
+  test("gets the network-interface actions from the stack's one shared policy, not its own", () => {
+    expect(roleStatements(template).map((s) => s.Sid)).not.toContain('AttachToTheVpc');
+    const shared = template.findResources('AWS::IAM::ManagedPolicy', {
+      Properties: { Description: Match.stringLikeRegexp('attach the functions of this stack to its VPC') },
+    });
+    expect(Object.keys(shared)).toHaveLength(1);
+    const roleId = Stack.of(monitor).getLogicalId(monitor.role.node.defaultChild as CfnResource);
+    const role = template.findResources('AWS::IAM::Role')[roleId];
+    expect(JSON.stringify(role?.Properties.ManagedPolicyArns)).toContain(Object.keys(shared)[0]);
+  });
+
+  test('every pack passes, with nothing acknowledged about the VPC', () => {
+    // The test's bare VPC itself has findings (no flow log, public subnets); the stack's network has none.
+    const ofTheBareVpc = (f: string) =>
+      !f.includes('LambdaInsideVPC') && /VPC|Subnet|IGW|VpcFlowLogs|DnsFirewall/.test(f);
+    for (const [, pack] of PACKS) {
+      expect(openFindings(pack(), stack).filter((f) => !ofTheBareVpc(f))).toEqual([]);
+    }
+    const recorded = recordedAcknowledgements(monitor).map((r) => r.ruleId);
+    expect(recorded.filter((id) => id.includes('LambdaInsideVPC'))).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
@@ -13,6 +12,7 @@ import {
 } from '../../lib';
 import { coverFindingIdsInTree } from '../../lib/compliance/finding-acknowledgements';
 import { defaultStack, testApp } from '../support/app';
+import { SeparatedDutiesKey } from '../../lib/private/separated-key';
 
 /** Synthesizes `app` and returns the message of the validation failure, or 'synthesized'. */
 function synthOutcome(app: App): string {
@@ -31,7 +31,7 @@ function synthOutcome(app: App): string {
 function logGroupApp(retention: logs.RetentionDays): { app: App; logGroup: logs.LogGroup } {
   const app = testApp();
   const stack = new Stack(app, 'Audit');
-  const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  const encryptionKey = new SeparatedDutiesKey(stack, 'Key', { enableKeyRotation: true });
   const logGroup = new logs.LogGroup(stack, 'Logs', { retention, encryptionKey });
   return { app, logGroup };
 }

@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,6 +9,7 @@ import { addCompliancePacks, CHECKLIST_ITEMS, OUTCOME_REPORT_FILES } from '../..
 import { COMPLIANCE_PLUGIN_NAME, VERDICT_SEVERITY } from '../../lib/compliance/compliance-reports';
 import { sarifProblems } from '../support/sarif';
 import { xmlProblems } from '../support/xml';
+import { SeparatedDutiesKey } from '../../lib/private/separated-key';
 
 const REPORT_FILES = Object.values(OUTCOME_REPORT_FILES).sort();
 const ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -75,7 +75,7 @@ describe('addCompliancePacks alone, in a consumer app', () => {
       // aws-cdk-lib's own schema validator is off, as in test/support/app.ts: these tests judge the reports.
       const app = new App({ outdir, builtinCloudFormationValidation: false });
       const stack = new Stack(app, 'Consumer', { env: ENV });
-      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      const key = new SeparatedDutiesKey(stack, 'Key', { enableKeyRotation: true });
       new sns.Topic(stack, 'Alerts', { masterKey: key, enforceSSL: true });
       const logGroup = new logs.LogGroup(stack, 'Logs', {
         retention: logs.RetentionDays.TWO_YEARS,
@@ -231,7 +231,7 @@ describe('addCompliancePacks alone, in a consumer app', () => {
     const app = new App({ outdir, builtinCloudFormationValidation: false });
     const stack = new Stack(new Stage(app, 'Prod'), 'Alerting', { env: ENV });
     new sns.Topic(stack, 'Alerts', {
-      masterKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+      masterKey: new SeparatedDutiesKey(stack, 'Key', { enableKeyRotation: true }),
       enforceSSL: true,
     });
     addCompliancePacks(app);
@@ -248,7 +248,7 @@ describe('addCompliancePacks alone, in a consumer app', () => {
   test('writes no report when told not to, and says so in the verdict', () => {
     const outdir = path.join(workDir, 'no-reports');
     const app = new App({ outdir, builtinCloudFormationValidation: false });
-    new kms.Key(new Stack(app, 'KeyOnly', { env: ENV }), 'Key', { enableKeyRotation: true });
+    new SeparatedDutiesKey(new Stack(app, 'KeyOnly', { env: ENV }), 'Key', { enableKeyRotation: true });
     addCompliancePacks(app, { writeReports: false });
     const { printed, error } = synthesize(app);
     expect(error).toBeUndefined();

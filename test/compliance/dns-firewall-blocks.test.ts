@@ -1,11 +1,11 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import { NagMessageLevel, NagPack } from 'cdk-nag';
 import { dnsFirewallBlocks } from '../../lib/compliance/checklist/rules/dns-firewall-blocks';
 import { OutboundDnsFirewall } from '../../lib/network/dns-firewall';
+import { SeparatedDutiesKey } from '../../lib/private/separated-key';
 
 /** Runs the rule alone, as a test-only pack. */
 class DnsFirewallPack extends NagPack {
@@ -71,7 +71,7 @@ describe('dnsFirewallBlocks (C8-DnsFirewallBlocks)', () => {
     expect(
       findings((s) => {
         const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [] });
-        new OutboundDnsFirewall(s, 'Fw', { vpc, encryptionKey: new kms.Key(s, 'Key') });
+        new OutboundDnsFirewall(s, 'Fw', { vpc, encryptionKey: new SeparatedDutiesKey(s, 'Key') });
       }),
     ).toEqual([]);
   });
@@ -80,7 +80,11 @@ describe('dnsFirewallBlocks (C8-DnsFirewallBlocks)', () => {
     expect(
       findings((s) => {
         const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [] });
-        new OutboundDnsFirewall(s, 'Fw', { vpc, encryptionKey: new kms.Key(s, 'Key'), mode: 'ALERT' });
+        new OutboundDnsFirewall(s, 'Fw', {
+          vpc,
+          encryptionKey: new SeparatedDutiesKey(s, 'Key'),
+          mode: 'ALERT',
+        });
       }),
     ).toEqual(['Fixture/Vpc/Resource']);
   });

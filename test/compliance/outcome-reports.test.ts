@@ -224,7 +224,7 @@ describe('outcome reports', () => {
     expect(markdown).toContain('**1 findings are neither fixed nor acknowledged**: synth failed.');
     expect(markdown).toContain('| AwsSolutions | 1 | 1 | 0 | 0 |');
     expect(markdown).toContain(
-      '| C7 | Limit the data collected and kept | not met | 1 open finding; no log group with a retention limit exists in the stack | 0 | 0 | 1 | 0 |',
+      "| C7 | Limit the data collected and kept | not met | 1 open finding; no log group with a retention limit exists in the stack; no log group that receives the app's or WAF's logs masks email addresses | 0 | 0 | 1 | 0 |",
     );
     // An acknowledged finding is no evidence: nothing here shows a private database or scoped policies.
     expect(markdown).toContain(
@@ -234,7 +234,7 @@ describe('outcome reports', () => {
       '| C9 | Test for vulnerabilities | not checked | no rule had a resource to judge for this item |',
     );
     expect(markdown).toContain(
-      '## C7: Limit the data collected and kept\n\n**Not met**: 1 open finding; no log group with a retention limit exists in the stack.',
+      "## C7: Limit the data collected and kept\n\n**Not met**: 1 open finding; no log group with a retention limit exists in the stack; no log group that receives the app's or WAF's logs masks email addresses.",
     );
     const c3 = markdown.slice(markdown.indexOf('## C3:'), markdown.indexOf('## C4:'));
     expect(c3).toContain(
@@ -443,7 +443,15 @@ describe('checklist verdicts', () => {
         'S/Filter/Resource',
         'S/Trail/Resource',
       ]);
-      expect(verdictOn('C10', alarms).verdict).toBe('met');
+      // A reused trail's bucket is not this stack's to lock: its alarms log the account, but the lock stays unproven.
+      expect(verdictOn('C10', alarms).verdict).toBe('not met');
+      expect(verdictOn('C10', alarms).reasons).toEqual([
+        "no trail bucket of the stack was proven locked and watched (a reused trail's bucket is its owner's to lock: check it there)",
+      ]);
+      expect(
+        verdictOn('C10', [...alarms, checked('C10-TrailEvidenceLocked', 'compliant', 'S/Trail/Resource')])
+          .verdict,
+      ).toBe('met');
     });
 
     test('a resource with an open finding of the rule supplies no evidence, whatever else the rule accepted there', () => {
@@ -461,6 +469,7 @@ describe('checklist verdicts', () => {
         '1 open finding',
         "no trail logging this account exists in the stack, and no existing trail's log group is named",
         "no alarm watches a trail's log group for the CIS benchmark's risky changes",
+        "no trail bucket of the stack was proven locked and watched (a reused trail's bucket is its owner's to lock: check it there)",
       ]);
     });
 

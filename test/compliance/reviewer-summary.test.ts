@@ -2,7 +2,6 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
@@ -24,6 +23,7 @@ import {
 } from '../../lib';
 import { defaultStack, testApp, testStack } from '../support/app';
 import { plainTiers } from '../support/tiers';
+import { SeparatedDutiesKey } from '../../lib/private/separated-key';
 
 /** The HTML of one checklist item's section: from its heading to the next. */
 function sectionOf(html: string, item: ChecklistItem): string {
@@ -254,7 +254,7 @@ describe('the reviewers’ summary of stacks without a trail', () => {
     const app = testApp();
     // Alarms that notify, on a log group of the stack, but no trail and no existing trail's log group.
     const alarms = testStack(app, 'Alarms');
-    const key = new kms.Key(alarms, 'Key', { enableKeyRotation: true });
+    const key = new SeparatedDutiesKey(alarms, 'Key', { enableKeyRotation: true });
     const topic = new sns.Topic(alarms, 'Topic', { masterKey: key });
     const logGroup = new logs.LogGroup(alarms, 'Logs', {
       encryptionKey: key,
@@ -275,7 +275,7 @@ describe('the reviewers’ summary of stacks without a trail', () => {
       .addAlarmAction(new actions.SnsAction(topic));
     // Only a key: nothing any rule of C9 or C10 could judge.
     const bare = testStack(app, 'KeyOnly');
-    new kms.Key(bare, 'Key', { enableKeyRotation: true });
+    new SeparatedDutiesKey(bare, 'Key', { enableKeyRotation: true });
     const optional = testStack(app, 'OptionalMfa');
     operatorSignIn(optional, cognito.Mfa.OPTIONAL);
     alarmsOnly = checklistVerdicts(outcomesOf(alarms));
@@ -290,6 +290,7 @@ describe('the reviewers’ summary of stacks without a trail', () => {
     expect(c10.reasons).toEqual([
       "no trail logging this account exists in the stack, and no existing trail's log group is named",
       "no alarm watches a trail's log group for the CIS benchmark's risky changes",
+      "no trail bucket of the stack was proven locked and watched (a reused trail's bucket is its owner's to lock: check it there)",
     ]);
   });
 
@@ -301,7 +302,7 @@ describe('the reviewers’ summary of stacks without a trail', () => {
     expect(verdictOn(verdicts, 'C5').verdict).toBe('not met');
     const section = sectionOf(outcomesToHtml(keyOnly), 'C10');
     expect(section).toContain('<p>Not checked: no rule had a resource to judge for this item.</p>');
-    expect(section.match(/<td class="not-applicable">not checked<\/td>/g)).toHaveLength(6);
+    expect(section.match(/<td class="not-applicable">not checked<\/td>/g)).toHaveLength(7);
     expect(section).not.toContain('<td class="compliant">');
   });
 

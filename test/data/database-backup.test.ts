@@ -483,3 +483,205 @@ describe('DatabaseBackup', () => {
     });
   });
 });
+
+describe('DatabaseBackup restore validation (checklist C6)', () => {
+  /** The stack of `build`, with the database's master secret given (which turns validation on). */
+  function buildValidated(props: Partial<DatabaseBackupProps> = {}): {
+    stack: Stack;
+    backup: DatabaseBackup;
+  } {
+    const stack = testStack();
+    const network = new SchedulingNetwork(stack, 'Network');
+    const database = new SchedulingDatabase(stack, 'Database', {
+      vpc: network.vpc,
+      vpcSubnets: network.dataSubnets,
+      rotationSubnets: network.appSubnets,
+    });
+    const backup = new DatabaseBackup(stack, 'Backup', {
+      instance: database.instance,
+      alertTopic: new AlertTopic(stack, 'Alerts').topic,
+      restoreSubnetGroup: database.subnetGroup,
+      vpc: network.vpc,
+      databaseKey: database.encryptionKey,
+      masterSecret: database.secret,
+      databaseName: database.databaseName,
+      databasePort: database.port,
+      validationSubnets: network.appSubnets,
+      ...props,
+    });
+    return { stack, backup };
+  }
+
+  let template: Template;
+  let backup: DatabaseBackup;
+  let functionId: string;
+  let fn: any;
+  let planId: string;
+  let restoreGroupId: string;
+  let validationGroupId: string;
+
+  beforeAll(() => {
+    let stack: Stack;
+    ({ stack, backup } = buildValidated());
+    template = Template.fromStack(stack);
+    [functionId, fn] = only(template, 'AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Validates restore tests'),
+    });
+    [planId] = only(template, 'AWS::Backup::RestoreTestingPlan');
+    const group = (description: string) =>
+      only(template, 'AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp(description) })[0];
+    restoreGroupId = group('^Restore tests');
+    validationGroupId = group('^Restore validation');
+  });
+
+  test('a function in the app subnets, told the plan, the master secret, the database and the table', () => {
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([
+      { 'Fn::GetAtt': [validationGroupId, 'GroupId'] },
+    ]);
+    expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
+    // The master secret as the database attached it (its ARN is the secret's).
+    const [attachmentId] = only(template, 'AWS::SecretsManager::SecretTargetAttachment');
+    expect(fn.Properties.Environment.Variables).toEqual({
+      RESTORE_TESTING_PLAN_ARN: { 'Fn::GetAtt': [planId, 'RestoreTestingPlanArn'] },
+      MASTER_SECRET_ARN: { Ref: attachmentId },
+      DATABASE_NAME: 'scheduling',
+      VALIDATION_TABLE: 'users',
+    });
+    expect(backup.restoreValidation?.function).toBeDefined();
+  });
+
+  test("an EventBridge rule on this plan's completed restore jobs invokes it", () => {
+    const [, rule] = only(template, 'AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        'detail-type': ['Restore Job State Change'],
+        detail: Match.objectLike({ status: ['COMPLETED'] }),
+      }),
+    });
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.backup'],
+      'detail-type': ['Restore Job State Change'],
+      detail: {
+        status: ['COMPLETED'],
+        restoreTestingPlanArn: [{ 'Fn::GetAtt': [planId, 'RestoreTestingPlanArn'] }],
+      },
+    });
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [functionId, 'Arn'] }, RetryPolicy: expect.anything() }),
+    ]);
+  });
+
+  test('the restored copy admits the function on the database port only; the function reaches it and HTTPS only', () => {
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).filter(
+      (r: any) =>
+        JSON.stringify(r.Properties.GroupId) ===
+        JSON.stringify({ 'Fn::GetAtt': [restoreGroupId, 'GroupId'] }),
+    );
+    expect(ingress.map((r: any) => r.Properties)).toEqual([
+      expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: 5438,
+        ToPort: 5438,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [validationGroupId, 'GroupId'] },
+      }),
+    ]);
+    const restoreGroup = template.findResources('AWS::EC2::SecurityGroup')[restoreGroupId];
+    expect(restoreGroup.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(restoreGroup.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' }),
+    ]);
+    const validationGroup = template.findResources('AWS::EC2::SecurityGroup')[validationGroupId];
+    expect(validationGroup.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+    ]);
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).map(
+      (r: any) => r.Properties,
+    );
+    expect(egress).toContainEqual(
+      expect.objectContaining({
+        GroupId: { 'Fn::GetAtt': [validationGroupId, 'GroupId'] },
+        DestinationSecurityGroupId: { 'Fn::GetAtt': [restoreGroupId, 'GroupId'] },
+        FromPort: 5438,
+        ToPort: 5438,
+      }),
+    );
+  });
+
+  test('the role describes databases, reads the master secret, reports the verdict, writes its log', () => {
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    // Its own policies, and the stack's network-interface policy it is given (ManagedPolicyArns).
+    const attached = JSON.stringify(
+      template.findResources('AWS::IAM::Role')[roleId].Properties.ManagedPolicyArns,
+    );
+    const statements = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+      .concat(Object.entries(template.findResources('AWS::IAM::Policy')))
+      .filter(
+        ([id, p]: [string, any]) =>
+          JSON.stringify(p.Properties.Roles ?? []).includes(roleId) || attached.includes(`"${id}"`),
+      )
+      .flatMap(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement);
+    // The dead-letter target: Lambda publishes a run it gave up on to the alert topic, as the function's role.
+    const unnamed = statements.filter((s: any) => s.Sid === undefined);
+    expect(unnamed).toEqual([expect.objectContaining({ Action: 'sns:Publish', Effect: 'Allow' })]);
+    const bySid = Object.fromEntries(statements.filter((s: any) => s.Sid).map((s: any) => [s.Sid, s]));
+    expect(Object.keys(bySid).sort()).toEqual([
+      'AttachToTheVpc',
+      'DecryptMasterSecret',
+      'DescribeRestoredDatabases',
+      'ReadMasterSecret',
+      'ReportTheVerdict',
+      'WriteOwnLog',
+    ]);
+    expect(bySid.DescribeRestoredDatabases).toEqual(
+      expect.objectContaining({
+        Action: ['rds:DescribeDBClusters', 'rds:DescribeDBInstances'],
+        Resource: '*',
+      }),
+    );
+    expect(bySid.ReadMasterSecret.Action).toBe('secretsmanager:GetSecretValue');
+    expect(bySid.DecryptMasterSecret.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' },
+    });
+    expect(bySid.ReportTheVerdict).toEqual(
+      expect.objectContaining({ Action: 'backup:PutRestoreValidationResult', Resource: '*' }),
+    );
+  });
+
+  test('its log group is encrypted, limited in time and retained', () => {
+    const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+    const logGroup = template.findResources('AWS::Logs::LogGroup')[logGroupId];
+    expect(logGroup.DeletionPolicy).toBe('Retain');
+    expect(logGroup.Properties.RetentionInDays).toBe(90);
+    expect(logGroup.Properties.KmsKeyId).toBeDefined();
+  });
+
+  test('no function without restore testing', () => {
+    const off = Template.fromStack(buildValidated({ restoreTesting: false }).stack);
+    expect(
+      Object.keys(
+        off.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp('^Validates') },
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  test('no function without a vpc', () => {
+    const { stack, backup: noVpc } = buildValidated({ vpc: undefined });
+    expect(noVpc.restoreValidation).toBeUndefined();
+    const t = Template.fromStack(stack);
+    expect(
+      Object.keys(
+        t.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp('^Validates') },
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  test('throws when validationTable is not a table name', () => {
+    expect(() => buildValidated({ validationTable: 'users; DROP TABLE users' })).toThrow(
+      /`validationTable` must be a table name, optionally schema-qualified .*got 'users; DROP TABLE users'/,
+    );
+  });
+});

@@ -122,7 +122,7 @@ describe('OutboundDnsFirewall', () => {
       // Never the whole of AWS: any bucket of any account would be reachable.
       expect(joined).not.toMatch(/"\*\.(s3\.)?("|eu-west-1\.")/);
       expect(domains).toHaveLength(firewall.allowedDomains.length);
-      expect(domains).toHaveLength(6 + DOCKER_HUB_DOMAINS.length + 3);
+      expect(domains).toHaveLength(10 + DOCKER_HUB_DOMAINS.length + 3);
     });
 
     test('queries are logged to a log group encrypted with the given key, kept for 90 days and retained', () => {
@@ -227,7 +227,7 @@ describe('OutboundDnsFirewall', () => {
         Domains: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.anyValue() })]),
       });
       const domains = domainsOf(template, listId);
-      expect(domains).toHaveLength(6);
+      expect(domains).toHaveLength(10);
       expect(domains.join('\n')).not.toContain('docker');
     });
 
@@ -306,7 +306,7 @@ describe('OutboundDnsFirewall', () => {
       const many = Array.from({ length: MAX_ALLOWED_DOMAINS }, (_, i) => `host${i}.example.com`);
       expect(() => build({ allowedDomains: many })).toThrow(
         new RegExp(
-          `\`allowedDomains\` must hold at most ${MAX_ALLOWED_DOMAINS - 6 - DOCKER_HUB_DOMAINS.length} distinct domains.*got ${MAX_ALLOWED_DOMAINS}`,
+          `\`allowedDomains\` must hold at most ${MAX_ALLOWED_DOMAINS - 10 - DOCKER_HUB_DOMAINS.length} distinct domains.*got ${MAX_ALLOWED_DOMAINS}`,
         ),
       );
     });

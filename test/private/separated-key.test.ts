@@ -2,10 +2,11 @@
  * Keys with separated duties, judged by a real IAM policy engine on the synthesized key policy: who may
  * administer a key, who may use it, and that the two are apart.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { evaluateRequest, TemplateResolver } from '../support/access-paths';
+import { testApp } from '../support/app';
 import { PolicyIndex } from '../support/access-paths/policies';
 import { roleRequest } from '../support/access-paths/requests';
 import { NamedPolicy } from '../support/access-paths/types';
@@ -28,7 +29,7 @@ const ADMINISTRATOR_ACCESS: NamedPolicy = {
 };
 
 function synthesize(administrators?: string[]) {
-  const stack = new Stack(new App(), 'Keys', { env });
+  const stack = new Stack(testApp(), 'Keys', { env });
   if (administrators) setKeyAdministrators(stack, administrators);
   const key = new SeparatedDutiesKey(stack, 'Key', { enableKeyRotation: true });
   const reader = new iam.Role(stack, 'Reader', {

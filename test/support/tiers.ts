@@ -2,12 +2,12 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { SeparatedDutiesKey } from '../../lib/private/separated-key';
 
 /**
  * The resource types of the tiers the default stack does not have yet, written plainly with the L2
@@ -22,7 +22,7 @@ export function plainTiers(stack: Stack): void {
     natGateways: 0,
     subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
   });
-  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  const key = new SeparatedDutiesKey(stack, 'Key', { enableKeyRotation: true });
   const database = new rds.DatabaseInstance(stack, 'Database', {
     engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
     vpc,

@@ -255,14 +255,6 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
       absent: "no trail logging this account exists in the stack, and no existing trail's log group is named",
     },
     {
-      evidence:
-        "A trail bucket that resists an administrator: S3 Object Lock on the trail's log files and data events on their deletion, judged by C10-TrailEvidenceLocked",
-      anyOf: ['C10-TrailEvidenceLocked'],
-      acknowledgedCounts: false,
-      absent:
-        "no trail bucket of the stack was proven locked and watched (a reused trail's bucket is its owner's to lock: check it there)",
-    },
-    {
       evidence: "Alarms on the CIS benchmark's risky changes, on the trail's log group",
       anyOf: ['C10-CisChangeAlarms'],
       acknowledgedCounts: false,
@@ -273,6 +265,14 @@ export const CHECKLIST_EVIDENCE: Readonly<Record<ChecklistItem, readonly Evidenc
       anyOf: ['C10-AlarmActions'],
       acknowledgedCounts: false,
       absent: 'no alarm notifies anyone',
+    },
+    {
+      evidence:
+        "A trail bucket that resists an administrator: S3 Object Lock on the trail's log files and data events on their deletion, judged by C10-TrailEvidenceLocked",
+      anyOf: ['C10-TrailEvidenceLocked'],
+      acknowledgedCounts: false,
+      absent:
+        "no trail bucket of the stack was proven locked and watched (a reused trail's bucket is its owner's to lock: check it there)",
     },
   ],
 };

@@ -9,6 +9,7 @@
 import { MONITOR_ENVIRONMENT } from '../../../lib/certificates/monitor-contract';
 import { OBJECT_LOCK_PROPERTIES } from '../../../lib/audit/object-lock-contract';
 import { APP_ROLE_PROPERTIES } from '../../../lib/data/app-role-contract';
+import { RESTORE_VALIDATION_ENVIRONMENT } from '../../../lib/data/restore-validation-contract';
 
 /** One call: the IAM action and, per function, the ARNs it is made on. */
 export interface HandlerCall {
@@ -130,11 +131,42 @@ export const BUCKET_OBJECT_LOCK: HandlerContract = {
   })),
 };
 
+/** A restored copy as AWS Backup names it (AWS Backup Developer Guide, restore-testing-inferred-metadata.html). */
+const restored = (kind: 'db' | 'cluster') => (f: FunctionFacts) => [
+  `arn:${f.partition}:rds:${f.region}:${f.account}:${kind}:awsbackup-restore-test-0123456789ab`,
+];
+
+/**
+ * lib/data/restore-validation-handler.ts: describes the restored instance or cluster named by the event, reads
+ * the master secret named by its environment (current and previous versions), counts rows over PostgreSQL (a
+ * network path, not an IAM one) and reports the verdict on the restore job. test/data/restore-validation-handler.test.ts
+ * runs it against local RDS, Secrets Manager and AWS Backup servers and a real PostgreSQL.
+ */
+export const RESTORE_VALIDATION: HandlerContract = {
+  name: 'restore validation',
+  code: 'lib/data/restore-validation-handler.ts',
+  describes: (f) =>
+    RESTORE_VALIDATION_ENVIRONMENT.restoreTestingPlanArn in f.environment &&
+    RESTORE_VALIDATION_ENVIRONMENT.masterSecretArn in f.environment,
+  calls: [
+    { action: 'rds:DescribeDBInstances', on: restored('db') },
+    { action: 'rds:DescribeDBClusters', on: restored('cluster') },
+    {
+      action: 'secretsmanager:GetSecretValue',
+      on: env(RESTORE_VALIDATION_ENVIRONMENT.masterSecretArn),
+      usesKeyVia: 'secretsmanager',
+    },
+    // The action has no resource type: IAM authorizes it on "*" only.
+    { action: 'backup:PutRestoreValidationResult', on: () => ['*'] },
+  ],
+};
+
 export const HANDLER_CONTRACTS: readonly HandlerContract[] = [
   CERTIFICATE_MONITOR,
   RESTRICT_DEFAULT_SECURITY_GROUP,
   APP_ROLE_PROVISIONING,
   BUCKET_OBJECT_LOCK,
+  RESTORE_VALIDATION,
 ];
 
 /**
