@@ -604,6 +604,17 @@ export class DatabaseBackup extends Construct {
     });
     fn.node.addDependency(role);
     acknowledge(fn, 'lambdaNoReservedConcurrency');
+    // Lambda publishes a run it gave up on as the function's role, and SNS encrypts it with the topic's key: a key
+    // with separated duties (SeparatedDutiesKey) names the role, through SNS only. An imported key is a no-op here.
+    props.alertTopic.masterKey?.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'RestoreValidationDeadLetters',
+        principals: [role],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
 
     // "Restore Job State Change" with status COMPLETED, of this plan's restore tests only
     // (restore-testing-validation.html, step 2).
