@@ -212,7 +212,7 @@ describe('SchedulingAuroraDatabase', () => {
 
     test('enhanced monitoring may write only the two instances own streams', () => {
       const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
-        .filter((p) => JSON.stringify(p.Properties.Roles).includes('DatabaseMonitoringRole'))
+        .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes('DatabaseMonitoringRole'))
         .flatMap((p) => p.Properties.PolicyDocument.Statement);
       const write = statements.find((s: any) => s.Sid === 'WriteThisClusterMetrics');
       expect(write.Resource).toHaveLength(2);

@@ -320,7 +320,7 @@ describe('the packed library in a new CDK app', () => {
     test('bundles the shipped handlers with esbuild, in process, and never calls Docker', () => {
       expect(started.filter((command) => /(^|\/)docker\b/.test(command))).toEqual([]);
       expect(dockerCalls).toBe('');
-      const shipped = SHIPPED_HANDLERS.map((handler) => `node_modules/${MANIFEST.name}/${handler}`);
+      const shipped = README_APP_HANDLERS.map((handler) => `node_modules/${MANIFEST.name}/${handler}`);
       expect(shipped.filter((handler) => !bundleInputs.includes(handler))).toEqual([]);
       // pg, a dependency the package declares, is bundled into the database role step (resolved through the
       // app's node_modules link to where it is installed).
