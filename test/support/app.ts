@@ -22,8 +22,17 @@ export const EXAMPLE_CONFIG: Record<string, unknown> = JSON.parse(
  * test that synthesizes the bundled app itself (those run the app as users do).
  */
 export function testApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...APP_CONTEXT, ...context }, builtinCloudFormationValidation: false });
+  // Nor the resources' creation stack traces (which the reports read for source locations): each resource would
+  // capture one, and under jest every trace is source-mapped. Tests of the source locations turn them on with
+  // `{ [CREATION_STACK_TRACES]: false }`.
+  return new App({
+    context: { ...APP_CONTEXT, [CREATION_STACK_TRACES]: true, ...context },
+    builtinCloudFormationValidation: false,
+  });
 }
+
+/** The context key that turns resources' creation stack traces off (aws-cdk-lib's cx-api). */
+export const CREATION_STACK_TRACES = 'aws:cdk:disable-creation-stack-traces';
 
 /** A stack in eu-west-1 with two named zones, for testing one construct on its own. */
 export function testStack(app: App = testApp(), id = 'Test'): Stack {

@@ -23,7 +23,7 @@ import {
 import * as path from 'node:path';
 import { App, AppProps } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { APP_CONTEXT, defaultStack, EXAMPLE_CONFIG, testApp } from './app';
+import { APP_CONTEXT, CREATION_STACK_TRACES, defaultStack, EXAMPLE_CONFIG, testApp } from './app';
 import {
   parseConfig,
   SecureSchedulingStack,
@@ -42,7 +42,10 @@ export interface SynthesizedStack {
 }
 
 /** Test apps of the examples: the feature flags of cdk.json, no schema validator (as every test app). */
-const EXAMPLE_PROPS: AppProps = { context: APP_CONTEXT, builtinCloudFormationValidation: false };
+const EXAMPLE_PROPS: AppProps = {
+  context: { ...APP_CONTEXT, [CREATION_STACK_TRACES]: true },
+  builtinCloudFormationValidation: false,
+};
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'docs', 'examples');
 
