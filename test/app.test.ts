@@ -1,9 +1,9 @@
 /**
  * The bundled app end to end, run the way `cdk synth` runs it: in a child process, with the environment the CDK
- * CLI gives it, and no AWS credentials, so every synth here also proves that synth is offline. The bundled app's
- * synths share one child process, each with its own environment, stderr and exit code
- * (test/support/app-runs.ts); the fixture's run in processes of their own, since how those processes end is
- * what their tests judge.
+ * CLI gives it, and no AWS credentials, so every synth here also proves that synth is offline. The apps' own
+ * synths (the bundled app's, and the non-compliant fixture run without the CLI) share one child process, each
+ * with its own environment, stderr and exit code (test/support/app-runs.ts); the fixture's synth through the real
+ * CDK CLI runs as the CLI runs it.
  *
  * How the CLI (aws-cdk 2.1148, `execProgram` in node_modules/aws-cdk/lib/index.js) runs an app, and how the
  * app reads it (aws-cdk-lib `App.loadContext`, `cxapi.CONTEXT_ENV`, `cxapi.OUTDIR_ENV`):
@@ -148,6 +148,8 @@ function synthRun(exitCode: number | null, stderr: string, outdir: string): Synt
 interface AppSynth {
   readonly outdir: string;
   readonly env: Record<string, string>;
+  /** The app's entry file. @default the bundled app */
+  readonly entry?: string;
 }
 
 function appSynth(
@@ -173,19 +175,6 @@ function appSynth(
   };
 }
 
-/** Synthesizes `entry` in a child process of its own, as `cdk synth` would, with no AWS credentials. */
-async function synth(
-  name: string,
-  entry: string,
-  cliContext: Record<string, string> = {},
-  validationBy: ValidationBy = 'cdk-cli',
-  schemaValidation = true,
-): Promise<SynthRun> {
-  const { outdir, env } = appSynth(name, cliContext, validationBy, schemaValidation);
-  const { exitCode, stderr } = await spawnChild(TSX, [entry], childEnv(env), 100_000);
-  return synthRun(exitCode, stderr, outdir);
-}
-
 /**
  * Synthesizes the bundled app once for each of `synths`, one after another in one child process
  * (test/support/app-runs.ts): each run has its own environment, stderr and exit code, as a process of its own
@@ -197,7 +186,10 @@ async function bundledAppSynths<K extends string>(synths: Record<K, AppSynth>): 
   const names = Object.keys(synths) as K[];
   const runsFile = path.join(workDir, 'app-runs.json');
   const resultsFile = path.join(workDir, 'app-runs.results.json');
-  fs.writeFileSync(runsFile, JSON.stringify(names.map((n) => ({ entry: BUNDLED_APP, env: synths[n].env }))));
+  fs.writeFileSync(
+    runsFile,
+    JSON.stringify(names.map((n) => ({ entry: synths[n].entry ?? BUNDLED_APP, env: synths[n].env }))),
+  );
   const child = await spawnChild(
     process.execPath,
     ['--liftoff-only', '--import', 'tsx', APP_RUNS, runsFile, resultsFile],
@@ -278,8 +270,8 @@ beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-scheduling-app-test-'));
   customConfigFile = path.join(workDir, 'custom.json');
   fs.writeFileSync(customConfigFile, JSON.stringify(CUSTOM_CONFIG, undefined, 2));
-  // Two at a time (synth is CPU-bound and CI has two cores): the bundled app's synths in one process, and the
-  // fixture's two synths, each in the process the test is about.
+  // Two at a time (synth is CPU-bound and CI has two cores): the apps' own synths in one process, and the
+  // fixture's synth through the real CDK CLI.
   const [bundled, nonCompliant] = await Promise.all([
     bundledAppSynths({
       example: appSynth('example'),
@@ -287,18 +279,16 @@ beforeAll(async () => {
       customConfig: appSynth('custom-config', { config: customConfigFile }, 'cdk-cli', false),
       badCpu: appSynth('bad-cpu', { cpu: '300' }),
       badRegion: appSynth('bad-region', { region: 'moon-1' }),
+      // Run on its own (no CDK CLI), the fixture's app throws from synth and does not catch it: the run records
+      // the exit code and stderr its process would end with (test/support/app-runs.ts).
+      nonCompliantValidatedByApp: {
+        ...appSynth('noncompliant-validated-by-app', {}, 'app', false),
+        entry: NONCOMPLIANT_APP,
+      },
     }),
     (async () => ({
       // The fixture is judged by the packs, through the real CDK CLI: what a user sees of a failing synth.
       nonCompliant: await cliSynth('noncompliant', path.relative(ROOT, NONCOMPLIANT_APP)),
-      // Run on its own, the app exits on an exception it does not catch: that process is what is tested.
-      nonCompliantValidatedByApp: await synth(
-        'noncompliant-validated-by-app',
-        NONCOMPLIANT_APP,
-        {},
-        'app',
-        false,
-      ),
     }))(),
   ]);
   runs = { ...bundled, ...nonCompliant };
