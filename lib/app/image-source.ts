@@ -147,6 +147,9 @@ export class SchedulingImageRepository extends Construct {
         description: 'Encrypts the images of the secure-scheduling app repository',
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.RETAIN,
+        // Amazon ECR attaches the key to the repository it creates, and retires that grant, with its creator's
+        // credentials (Amazon ECR User Guide, encryption-at-rest.html).
+        usableThrough: ['ecr'],
       });
     this.repository = new ecr.Repository(this, 'Resource', {
       repositoryName: props.repositoryName,
@@ -561,6 +564,9 @@ class PullThroughCacheImageSource extends ImageSource {
         description: 'Encrypts the images the secure-scheduling pull through cache stores',
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.RETAIN,
+        // Amazon ECR attaches the key to the repository it creates, and retires that grant, with its creator's
+        // credentials (Amazon ECR User Guide, encryption-at-rest.html).
+        usableThrough: ['ecr'],
       });
     // The repository ECR creates for the image: its name and ARN, known before it exists.
     const repositoryName = `${prefix}/${o.upstreamRepository}`;

@@ -322,6 +322,8 @@ export class DatabaseBackup extends Construct {
       rotationPeriod: Duration.days(365),
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
+      // Creating the vault uses the key through AWS Backup with the creator's credentials (CloudFormation's).
+      usableThrough: ['backup'],
     });
 
     this.vault = new backup.BackupVault(this, 'Vault', {

@@ -81,6 +81,18 @@ export function keyAdministratorsOf(scope: IConstruct): readonly string[] {
   return value as string[];
 }
 
+export interface SeparatedDutiesKeyProps extends Omit<kms.KeyProps, 'policy' | 'admins'> {
+  /**
+   * Services (`backup`, `ecr`) through which this account's principals may use the key, as the AWS managed key of
+   * each service allows (`kms:ViaService` and `kms:CallerAccount`): for what the service does with the caller's
+   * credentials, such as AWS Backup creating a vault under the key (which needs the caller's `kms:Decrypt`,
+   * `kms:GenerateDataKey` and `kms:RetireGrant`: AWS Backup Developer Guide, create-a-vault.html). The caller still
+   * needs the service's own permission for the resource.
+   * @default - none
+   */
+  readonly usableThrough?: readonly string[];
+}
+
 /**
  * A customer managed key whose policy separates administering it from using it (checklist C3, C10):
  *
@@ -99,10 +111,11 @@ export class SeparatedDutiesKey extends kms.Key {
   /** The principals named as administrators; empty when the account's IAM policies administer the key. */
   public readonly administrators: readonly string[];
 
-  constructor(scope: Construct, id: string, props: Omit<kms.KeyProps, 'policy' | 'admins'> = {}) {
+  constructor(scope: Construct, id: string, props: SeparatedDutiesKeyProps = {}) {
     // KMS's own default, written down: 30 days to cancel a deletion that the key-change alert reports.
+    const { usableThrough, ...keyProps } = props;
     super(scope, id, {
-      ...props,
+      ...keyProps,
       pendingWindow: props.pendingWindow ?? Duration.days(30),
       policy: new iam.PolicyDocument(),
     });
@@ -149,5 +162,31 @@ export class SeparatedDutiesKey extends kms.Key {
         conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       }),
     );
+    if (usableThrough && usableThrough.length > 0) {
+      this.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'UseThroughServicesOfThisAccount',
+          principals: [account],
+          actions: [
+            'kms:Encrypt',
+            'kms:Decrypt',
+            'kms:ReEncrypt*',
+            'kms:GenerateDataKey*',
+            'kms:CreateGrant',
+            'kms:RetireGrant',
+            'kms:DescribeKey',
+          ],
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'kms:CallerAccount': stack.account,
+              'kms:ViaService': usableThrough.map(
+                (service) => `${service}.${stack.region}.${stack.urlSuffix}`,
+              ),
+            },
+          },
+        }),
+      );
+    }
   }
 }

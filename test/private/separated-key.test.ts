@@ -28,10 +28,10 @@ const ADMINISTRATOR_ACCESS: NamedPolicy = {
   document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
 };
 
-function synthesize(administrators?: string[]) {
+function synthesize(administrators?: string[], usableThrough?: string[]) {
   const stack = new Stack(testApp(), 'Keys', { env });
   if (administrators) setKeyAdministrators(stack, administrators);
-  const key = new SeparatedDutiesKey(stack, 'Key', { enableKeyRotation: true });
+  const key = new SeparatedDutiesKey(stack, 'Key', { enableKeyRotation: true, usableThrough });
   const reader = new iam.Role(stack, 'Reader', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
   });
@@ -169,5 +169,27 @@ describe('keyAdministrators is checked', () => {
     expect(
       keyAdministratorProblems('keyAdministrators', [KEY_ADMINS, `arn:aws:iam::${ACCOUNT}:user/ops/alice`]),
     ).toEqual([]);
+  });
+});
+
+// AWS Backup Developer Guide, create-a-vault.html: creating a vault under a customer managed key takes the
+// creator's kms:CreateGrant, DescribeKey, RetireGrant, Decrypt and GenerateDataKey, which AWS Backup uses for it.
+describe('a key usable through one service of the account', () => {
+  const keys = synthesize(undefined, ['backup']);
+  const viaBackup = { 'kms:ViaService': `backup.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT };
+
+  test('lets the account create a vault under it through AWS Backup', async () => {
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:RetireGrant', 'kms:CreateGrant']) {
+      expect({ action, decision: await keys.decide(ACCOUNT_ADMIN, action, undefined, viaBackup) }).toEqual({
+        action,
+        decision: 'Allowed',
+      });
+    }
+  });
+
+  test('but not directly, nor through another service', async () => {
+    expect(await keys.decide(ACCOUNT_ADMIN, 'kms:Decrypt')).toMatch(DENIED);
+    const viaS3 = { 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT };
+    expect(await keys.decide(ACCOUNT_ADMIN, 'kms:Decrypt', undefined, viaS3)).toMatch(DENIED);
   });
 });
