@@ -14,6 +14,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { OBJECT_LOCK_MODE, OBJECT_LOCK_PROPERTIES } from './object-lock-contract';
+import { CustomResourceAnswer, respondToCloudFormation } from '../private/custom-resource-response';
 
 /** The part of a CloudFormation custom resource request this function reads. */
 export interface ObjectLockEvent {
@@ -33,15 +34,13 @@ export interface ObjectLockState {
   readonly days: number;
 }
 
-type Answer = { Status: 'SUCCESS' | 'FAILED'; Reason?: string; Data?: Record<string, string> };
-
 export async function handler(event: ObjectLockEvent): Promise<void> {
   const properties = event.ResourceProperties;
   const bucketName = properties[OBJECT_LOCK_PROPERTIES.bucketName] ?? '';
   // The bucket names the resource: another bucket is another resource, and CloudFormation's delete of the
   // old one changes nothing.
   const physicalResourceId = event.PhysicalResourceId ?? `${bucketName}/object-lock`;
-  let answer: Answer;
+  let answer: CustomResourceAnswer;
   try {
     if (event.RequestType === 'Delete') {
       console.log(`Delete: Object Lock stays on for ${bucketName} (S3 cannot turn it off)`);
@@ -56,7 +55,7 @@ export async function handler(event: ObjectLockEvent): Promise<void> {
     console.error(`${event.RequestType} of ${physicalResourceId} failed: ${message}`);
     answer = { Status: 'FAILED', Reason: message.slice(0, 1000) };
   }
-  await respond(event, physicalResourceId, answer);
+  await respondToCloudFormation(event, physicalResourceId, answer);
 }
 
 /**
@@ -108,21 +107,4 @@ function retentionDaysOf(properties: Record<string, string>): number {
     );
   }
   return days;
-}
-
-/** PUTs the answer to the pre-signed URL CloudFormation gave (an empty content type, as it expects). */
-async function respond(event: ObjectLockEvent, physicalResourceId: string, answer: Answer): Promise<void> {
-  const body = JSON.stringify({
-    ...answer,
-    Reason: answer.Reason ?? 'See the function log',
-    PhysicalResourceId: physicalResourceId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    NoEcho: false,
-  });
-  const response = await fetch(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body });
-  if (!response.ok) {
-    throw new Error(`CloudFormation's response URL answered ${response.status}`);
-  }
 }

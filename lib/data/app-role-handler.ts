@@ -11,6 +11,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { Client, ClientConfig } from 'pg';
 import { APP_ROLE_PROPERTIES, CA_BUNDLE_VARIABLE, LAMBDA_CA_BUNDLE } from './app-role-contract';
 import { provisionAppRole } from './app-role-sql';
+import { respondToCloudFormation } from '../private/custom-resource-response';
 
 /** The part of a CloudFormation custom resource request this function reads. */
 export interface CustomResourceEvent {
@@ -62,7 +63,7 @@ export async function handler(event: CustomResourceEvent, context: LambdaContext
     console.error(`${event.RequestType} of ${physicalResourceId} failed: ${message}`);
     answer = { Status: 'FAILED', Reason: message.slice(0, 1000) };
   }
-  await respond(event, physicalResourceId, answer);
+  await respondToCloudFormation(event, physicalResourceId, answer);
 }
 
 /** Reads the secrets, connects as the master user and provisions; returns the app role's name. */
@@ -146,29 +147,4 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`provisioning did not finish within ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** PUTs the answer to the pre-signed URL CloudFormation gave (an empty content type, as it expects). */
-async function respond(
-  event: CustomResourceEvent,
-  physicalResourceId: string,
-  answer: { Status: 'SUCCESS' | 'FAILED'; Reason?: string; Data?: Record<string, string> },
-): Promise<void> {
-  const body = JSON.stringify({
-    ...answer,
-    Reason: answer.Reason ?? 'See the function log',
-    PhysicalResourceId: physicalResourceId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    NoEcho: false,
-  });
-  const response = await fetch(event.ResponseURL, {
-    method: 'PUT',
-    headers: { 'content-type': '' },
-    body,
-  });
-  if (!response.ok) {
-    throw new Error(`CloudFormation's response URL answered ${response.status}`);
-  }
 }
