@@ -1,13 +1,13 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { AlertTopic } from '../../lib/audit/alert-topic';
+import { TRAIL_BUCKET_DATA_EVENTS } from '../../lib/audit/audit-trail';
 import {
-  AlertTopic,
   CIS_CHANGE_CATEGORIES,
   CisAlarms,
-  TRAIL_BUCKET_DATA_EVENTS,
   TRAIL_EVIDENCE_EVENTS,
   trailEvidencePattern,
-} from '../../lib';
+} from '../../lib/audit/cis-alarms';
 import { testStack } from '../support/app';
 
 /**

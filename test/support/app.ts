@@ -2,7 +2,22 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ConfigError, parseConfig, SecureSchedulingStack, stackPropsFromConfig } from '../../lib';
+import type { SecureSchedulingStack } from '../../lib/secure-scheduling-stack';
+
+/**
+ * The library's app configuration and stack, loaded when a test first builds the default stack: a test of one
+ * construct that takes only `testStack` from here does not load (and jest does not evaluate again, per file)
+ * every tier of the library.
+ */
+function library(): typeof import('../../lib/config/app-config') &
+  typeof import('../../lib/secure-scheduling-stack') {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+  return {
+    ...(require('../../lib/config/app-config') as typeof import('../../lib/config/app-config')),
+    ...(require('../../lib/secure-scheduling-stack') as typeof import('../../lib/secure-scheduling-stack')),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -47,6 +62,7 @@ export function defaultStack(
   overrides: Record<string, unknown> = {},
   app: App = testApp(),
 ): SecureSchedulingStack {
+  const { parseConfig, SecureSchedulingStack, stackPropsFromConfig } = library();
   const config = parseConfig(EXAMPLE_CONFIG, overrides);
   return new SecureSchedulingStack(app, config.stackName, stackPropsFromConfig(config));
 }
@@ -58,6 +74,7 @@ export function templateOf(stack: Stack): Template {
 
 /** The problems parseConfig reports for the example configuration plus `overrides`. */
 export function problemsOf(overrides: Record<string, unknown>): readonly string[] {
+  const { ConfigError, parseConfig } = library();
   try {
     parseConfig(EXAMPLE_CONFIG, overrides);
   } catch (e) {
