@@ -183,12 +183,34 @@ function codePaths(
           roleId,
           action: call.action,
           resource: arn,
-          // A bucket's own policy judges the call too (its TLS-only deny, for one).
+          // A bucket's or a secret's own policy judges the call too (a bucket's TLS-only deny, for one).
           resourcePolicy: arn.includes(':s3:::')
             ? ctx.policies.bucketPolicy(arn.slice(arn.indexOf(':::') + 3))
-            : undefined,
+            : arn.includes(':secretsmanager:')
+              ? ctx.policies.secretPolicy(arn)
+              : undefined,
         }),
       );
+      // Secrets Manager decrypts the secret with its key for the function's credentials: the key must admit
+      // the role through Secrets Manager, with the secret's encryption context.
+      if (call.usesKeyVia === 'secretsmanager') {
+        const roleArn = ctx.r.getAtt(roleId, 'Arn');
+        if (!roleArn.ok) {
+          paths.push(unevaluablePath('lambda-code', caller, `key of secret ${arn}`, roleArn.problem));
+          continue;
+        }
+        paths.push(
+          ...secretKeyPaths(ctx, {
+            kind: 'lambda-code',
+            caller,
+            roleArn: roleArn.value,
+            identity: ctx.policies.identityPolicies(roleId),
+            secretId: ctx.r.findByValue('AWS::SecretsManager::Secret', arn),
+            secretArn: arn,
+            actions: ['kms:Decrypt'],
+          }),
+        );
+      }
     }
   }
   return paths;
@@ -592,7 +614,7 @@ function secretReadPaths(
 export function secretKeyPaths(
   ctx: DeriveContext,
   o: {
-    readonly kind: 'ecs-execution' | 'rotation';
+    readonly kind: 'ecs-execution' | 'rotation' | 'lambda-code';
     readonly caller: string;
     readonly roleArn: string;
     readonly identity: Gathered<{
