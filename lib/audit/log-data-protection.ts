@@ -1,11 +1,11 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
 import { DEFAULT_LOG_RETENTION } from '../private/defaults';
 import { Problems } from '../private/problems';
 import { LogEncryptionKey } from './log-encryption-key';
+import { logDeliveryPolicy } from '../private/log-delivery';
 
 /** Name of the data protection policy the library puts on a log group, shown in the CloudWatch console. */
 export const MASKING_POLICY_NAME = 'secure-scheduling-masking';
@@ -45,7 +45,6 @@ export class MaskingFindings extends Construct {
     problems.retention('retention', retention);
     problems.throwIfAny(this);
 
-    const stack = Stack.of(this);
     this.logGroup = new logs.LogGroup(this, 'Resource', {
       retention,
       encryptionKey:
@@ -54,31 +53,8 @@ export class MaskingFindings extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // Findings reach CloudWatch Logs through the log delivery service, which writes only to a log group whose
-    // resource policy admits it. AWS would add such a policy itself, for the whole account's log groups, if the
-    // deploying role may call logs:PutResourcePolicy; declaring it keeps it in the template, scoped to this log
-    // group and to deliveries of this account, in the form documented here:
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html and
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/data-protection-policy-permissions.html
-    const logGroupArn = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: this.logGroup.logGroupName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.deliveryPolicy = new logs.ResourcePolicy(this, 'DeliveryPolicy', {
-      policyStatements: [
-        new iam.PolicyStatement({
-          sid: 'AWSLogDeliveryWrite',
-          principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [`${logGroupArn}:log-stream:*`],
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': stack.account },
-            ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
-          },
-        }),
-      ],
-    });
+    // resource policy admits it (data-protection-policy-permissions.html in the CloudWatch Logs User Guide).
+    this.deliveryPolicy = logDeliveryPolicy(this, 'DeliveryPolicy', this.logGroup.logGroupName).policy;
   }
 }
 

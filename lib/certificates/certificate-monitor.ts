@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -22,6 +22,7 @@ import { Problems } from '../private/problems';
 import { DEFAULT_CERTIFICATE_POLICY } from './assessment';
 import { MONITOR_ENVIRONMENT, MONITOR_METRIC } from './monitor-contract';
 import { allowVpcNetworkInterfaces } from '../private/vpc-function-network';
+import { admitSnsPublisher } from '../private/separated-key';
 
 /** How often the certificates are assessed: ACM renews 60 days ahead, so a day is early enough to act. */
 export const DEFAULT_MONITOR_SCHEDULE = events.Schedule.rate(Duration.days(1));
@@ -194,17 +195,7 @@ export class CertificateMonitor extends Construct {
           resources: [topicKey.keyArn],
         }),
       );
-      // A key with separated duties (SeparatedDutiesKey) lets no one use it through IAM policies alone: it names
-      // this role, through SNS only. An imported key's policy is its owner's to change (a no-op here).
-      topicKey.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'CertificateMonitorPublishes',
-          principals: [this.role],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
-        }),
-      );
+      admitSnsPublisher(topicKey, this.role, 'CertificateMonitorPublishes');
     }
     // The metric is written as an embedded-metric-format line in this log, so the role needs no
     // cloudwatch:PutMetricData (an action that cannot be limited to a resource).

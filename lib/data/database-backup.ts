@@ -31,7 +31,7 @@ import {
   RESTORE_TEST_SELECTION_WINDOW_DAYS,
   RESTORE_TEST_VALIDATION_HOURS,
 } from './database-defaults';
-import { SeparatedDutiesKey } from '../private/separated-key';
+import { admitSnsPublisher, SeparatedDutiesKey } from '../private/separated-key';
 import { allowVpcNetworkInterfaces } from '../private/vpc-function-network';
 
 /** The restore validation function's runtime: the latest Node.js Lambda offers (AwsSolutions-L1). */
@@ -606,17 +606,8 @@ export class DatabaseBackup extends Construct {
     });
     fn.node.addDependency(role);
     acknowledge(fn, 'lambdaNoReservedConcurrency');
-    // Lambda publishes a run it gave up on as the function's role, and SNS encrypts it with the topic's key: a key
-    // with separated duties (SeparatedDutiesKey) names the role, through SNS only. An imported key is a no-op here.
-    props.alertTopic.masterKey?.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'RestoreValidationDeadLetters',
-        principals: [role],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
-      }),
-    );
+    // Lambda publishes a run it gave up on as the function's role, and SNS encrypts it with the topic's key.
+    admitSnsPublisher(props.alertTopic.masterKey, role, 'RestoreValidationDeadLetters');
 
     // "Restore Job State Change" with status COMPLETED, of this plan's restore tests only
     // (restore-testing-validation.html, step 2).

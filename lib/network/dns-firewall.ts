@@ -1,7 +1,6 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
@@ -10,6 +9,7 @@ import { AlertTopic } from '../audit/alert-topic';
 import { DEFAULT_LOG_RETENTION } from '../private/defaults';
 import { domainNameProblem } from '../private/domain-names';
 import { Problems } from '../private/problems';
+import { logDeliveryPolicy } from '../private/log-delivery';
 
 /** What the firewall does with a query for a domain that is not allowed. */
 export type DnsFirewallMode = 'BLOCK' | 'ALERT';
@@ -210,32 +210,14 @@ export class OutboundDnsFirewall extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const logGroupArn = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: this.queryLogGroup.logGroupName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
     // Resolver query logs reach CloudWatch Logs through the log delivery service (Resolver's service-linked role
     // holds logs:CreateLogDelivery: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/Route53ResolverServiceRolePolicy.html),
-    // which writes only to a log group whose resource policy admits it. AWS would add this policy itself if the
-    // deploying role may call logs:PutResourcePolicy; declaring it keeps it in the template, scoped to this log group
-    // and to deliveries of this account, in the form documented here:
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html
-    const deliveryPolicy = new logs.ResourcePolicy(this, 'QueryLogDeliveryPolicy', {
-      policyStatements: [
-        new iam.PolicyStatement({
-          sid: 'AWSLogDeliveryWrite',
-          principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [`${logGroupArn}:log-stream:*`],
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': stack.account },
-            ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
-          },
-        }),
-      ],
-    });
+    // which writes only to a log group whose resource policy admits it.
+    const { policy: deliveryPolicy, logGroupArn } = logDeliveryPolicy(
+      this,
+      'QueryLogDeliveryPolicy',
+      this.queryLogGroup.logGroupName,
+    );
     this.queryLogging = new route53resolver.CfnResolverQueryLoggingConfig(this, 'QueryLogging', {
       destinationArn: logGroupArn,
     });

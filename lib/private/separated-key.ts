@@ -190,3 +190,21 @@ export class SeparatedDutiesKey extends kms.Key {
     }
   }
 }
+
+/**
+ * Names `publisher` in the policy of `topicKey` (the key of an encrypted SNS topic), for the key use SNS makes with
+ * a publisher's credentials, through SNS only: a key with separated duties lets no one use it through IAM policies
+ * alone, and aws-cdk-lib's topic grants add the key actions to the publisher's policy only. An imported key's
+ * policy is its owner's to change: a no-op then.
+ */
+export function admitSnsPublisher(topicKey: kms.IKey | undefined, publisher: iam.IRole, sid: string): void {
+  topicKey?.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid,
+      principals: [publisher],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(publisher).region}.amazonaws.com` } },
+    }),
+  );
+}
