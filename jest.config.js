@@ -2,7 +2,10 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  // The files at the top of test/, and one file per directory below it, `all.test.ts`, which runs the others of
+  // its directory in one module registry (test/support/test-directory.ts): jest loads aws-cdk-lib, cdk-nag and
+  // the library once per test file it runs. One file's tests: `npx jest test/audit/all.test.ts -t alert-topic`.
+  testMatch: ['<rootDir>/test/*.test.ts', '<rootDir>/test/*/all.test.ts'],
   transform: {
     // Type-checking runs once in `npm run typecheck`; tests only need the types stripped.
     '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.js',
