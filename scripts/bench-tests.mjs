@@ -20,7 +20,8 @@ const JEST = join(ROOT, 'node_modules', '.bin', 'jest');
 const USAGE = `usage: node scripts/bench-tests.mjs [--synth-runs N] [--max-ratio X] [--top K] [--json] [-- <jest args>]
   --synth-runs N   complete synths of the default app to take the median of (default 3)
   --max-ratio X    budget: most the suite's CPU may be, in synths of the default app (default 10)
-  --top K          files to list, heaviest first (default 15)
+  --top K          files to list, heaviest first (default 15), and as many of the files that
+                   a directory's all.test.ts runs
   --json           print the result as JSON instead of tables`;
 
 function parseArgs(argv) {
@@ -126,6 +127,12 @@ function profile(dir) {
       rest: (f.totalMs - f.loadMs - f.synthMs - f.childMs - Math.max(0, f.packMs - f.synthMs)) / 1000,
     }))
     .sort((a, b) => b.total - a.total);
+  // The files a directory's all.test.ts runs: what loading each cost (the modules it was the first to load) and
+  // its hooks and tests, its child processes included.
+  const perPart = files
+    .flatMap((f) => f.parts ?? [])
+    .map((part) => ({ file: part.name, load: part.loadMs / 1000, run: part.runMs / 1000 }))
+    .sort((a, b) => b.load + b.run - (a.load + a.run));
   return {
     files: files.length,
     load: sum('loadMs'),
@@ -138,6 +145,7 @@ function profile(dir) {
     total: sum('totalMs'),
     repeated,
     perFile,
+    perPart,
   };
 }
 
@@ -165,6 +173,14 @@ function printReport(result, top) {
     console.log(
       `  ${f.total.toFixed(1).padStart(5)}  load ${f.load.toFixed(1)}  synth ${f.synth.toFixed(1)} (${f.synths})  packs ${f.packs.toFixed(1)}  children ${f.children.toFixed(1)} (${f.childProcesses})  ${f.file}`,
     );
+  }
+  if (p.perPart.length > 0) {
+    console.log(`heaviest files within a directory's all.test.ts (CPU s: load + hooks and tests):`);
+    for (const f of p.perPart.slice(0, top)) {
+      console.log(
+        `  ${(f.load + f.run).toFixed(1).padStart(5)}  load ${f.load.toFixed(1)}  run ${f.run.toFixed(1)}  ${f.file}`,
+      );
+    }
   }
   const verdict = !result.testsPassed
     ? 'NOT MEASURED: tests failed'

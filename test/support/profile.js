@@ -6,6 +6,8 @@
 //   packs     compliance packs (cdk-nag's validate and validateScope) inside or outside a synth
 //   children  CPU of child processes (CLI runs, child synths, esbuild through npx), with their count
 //   rest      everything else: building constructs, template assertions, local servers
+//   parts     for a directory's all.test.ts (test/support/test-directory.ts), each file it runs: the CPU of loading
+//             it (the modules it is the first to load) and of its hooks and tests, its child processes included
 // CPU is read from /proc (Linux): the process's own time, and the time of the children it has waited for.
 const { createHash } = require('node:crypto');
 const childProcess = require('node:child_process');
@@ -34,6 +36,23 @@ const record = {
   childMs: 0,
   children: 0,
   totalMs: 0,
+  parts: [],
+};
+
+// The files a directory's all.test.ts runs report here (test/support/test-directory.ts).
+globalThis[Symbol.for('secure-scheduling.test-profile')] = {
+  part(name) {
+    const part = { name, loadMs: 0, runMs: 0 };
+    record.parts.push(part);
+    let mark;
+    const total = () => cpu().reduce((a, b) => a + b, 0);
+    return {
+      loading: () => (mark = cpu()[0]),
+      loaded: () => (part.loadMs = cpu()[0] - mark),
+      started: () => (mark = total()),
+      finished: () => (part.runMs = total() - mark),
+    };
+  },
 };
 
 // Time spent inside `fn` of `owner`, added to `record[field]`, not counting nested calls twice.

@@ -16,15 +16,36 @@ import * as path from 'node:path';
  */
 const ALL = 'all.test.ts';
 
+/** Where a file's CPU goes, when `npm run bench:tests` profiles the suite (test/support/profile.js). */
+interface PartProfile {
+  loading(): void;
+  loaded(): void;
+  started(): void;
+  finished(): void;
+}
+
+function profiler(): { part(name: string): PartProfile } | undefined {
+  return (globalThis as Record<symbol, { part(name: string): PartProfile } | undefined>)[
+    Symbol.for('secure-scheduling.test-profile')
+  ];
+}
+
 export function runTestsOf(directory: string): void {
   const files = readdirSync(directory)
     .filter((file) => file.endsWith('.test.ts') && file !== ALL)
     .sort();
   if (files.length === 0) throw new Error(`no *.test.ts file in ${directory}`);
   for (const file of files) {
-    describe(`${path.basename(directory)}/${file}`, () => {
+    const name = `${path.basename(directory)}/${file}`;
+    describe(name, () => {
+      // Registered around the file's own hooks, which run in the order they are declared.
+      const profile = profiler()?.part(`test/${name}`);
+      if (profile) beforeAll(() => profile.started());
+      profile?.loading();
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- registers the file's tests in this describe
       require(path.join(directory, file));
+      profile?.loaded();
+      if (profile) afterAll(() => profile.finished());
     });
   }
 }
