@@ -29,6 +29,7 @@ export default tseslint.config(
       globals: {
         require: 'readonly',
         module: 'writable',
+        __dirname: 'readonly',
         process: 'readonly',
         expect: 'readonly',
         beforeAll: 'readonly',

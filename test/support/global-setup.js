@@ -20,7 +20,8 @@ function testFilesThatWouldNotRun() {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         const path = join(dir, e.name);
         if (e.isDirectory()) walk(path, false);
-        else if (e.name.endsWith('.test.ts') && !(top && hasAll)) missed.push(relative(join(TESTS, '..'), path));
+        else if (e.name.endsWith('.test.ts') && !(top && hasAll))
+          missed.push(relative(join(TESTS, '..'), path));
       }
     };
     walk(directory, true);
