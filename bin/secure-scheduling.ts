@@ -11,15 +11,13 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import {
-  addCompliancePacks,
-  inSettingTerms,
-  OUTCOME_REPORT_FILES,
-  parseConfig,
-  SecureSchedulingError,
-  SecureSchedulingStack,
-  stackPropsFromConfig,
-} from '../lib';
+// The modules the app uses, not the library's index: a synth need not load the CLI's commands (the update guard
+// with cloudformation-diff) nor the reviewers' document generators.
+import { addCompliancePacks } from '../lib/compliance/compliance-packs';
+import { OUTCOME_REPORT_FILES } from '../lib/compliance/outcome-reports';
+import { inSettingTerms, parseConfig, stackPropsFromConfig } from '../lib/config/app-config';
+import { SecureSchedulingError } from '../lib/errors';
+import { SecureSchedulingStack } from '../lib/secure-scheduling-stack';
 
 const EXAMPLE_CONFIG = path.join(__dirname, '..', 'config', 'example.json');
 

@@ -15,7 +15,7 @@ import { DEFAULT_LOG_RETENTION } from '../private/defaults';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Problems } from '../private/problems';
 import { APP_ROLE_PROPERTIES } from './app-role-contract';
-import { appRoleNameProblem } from './app-role-sql';
+import { appRoleNameProblem } from './app-role-contract';
 import { DEFAULT_ROTATION_INTERVAL, PASSWORD_EXCLUDED_CHARACTERS } from './database-defaults';
 import { ISchedulingDatabase } from './scheduling-database-interface';
 import { allowVpcNetworkInterfaces } from '../private/vpc-function-network';

@@ -9,7 +9,20 @@
  * those are not reported as a possible replacement. A renamed logical id is, to CloudFormation, a removal plus
  * an addition: it is reported as such (or as `moved` when the old resource is retained, see below).
  */
-import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import type * as CloudFormationDiff from '@aws-cdk/cloudformation-diff';
+import type { ResourceDifference } from '@aws-cdk/cloudformation-diff';
+
+let cloudFormationDiffModule: typeof CloudFormationDiff | undefined;
+
+/**
+ * cloudformation-diff, loaded when a comparison first needs it: every program that imports the library (a CDK
+ * app at each synth) would otherwise load it, its table printer and its diff engine for nothing.
+ */
+function cloudFormationDiff(): typeof CloudFormationDiff {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  cloudFormationDiffModule ??= require('@aws-cdk/cloudformation-diff') as typeof CloudFormationDiff;
+  return cloudFormationDiffModule;
+}
 
 /** A resource of a CloudFormation template, as far as this analysis reads it. */
 export interface TemplateResource {
@@ -205,6 +218,7 @@ export function statefulChanges(
   before: CloudFormationTemplate,
   after: CloudFormationTemplate,
 ): StatefulChangeReport {
+  const { fullDiff, ResourceImpact } = cloudFormationDiff();
   const diff = fullDiff(before as Record<string, unknown>, after as Record<string, unknown>);
   const added: Array<[string, TemplateResource]> = [];
   const leaving: Array<[string, TemplateResource]> = [];
@@ -290,6 +304,7 @@ export function constructPathOf(resource: TemplateResource): string | undefined 
 }
 
 function replacement(logicalId: string, old: TemplateResource, change: ResourceDifference): StatefulChange {
+  const { ResourceImpact } = cloudFormationDiff();
   const causes: ReplacementCause[] = [];
   if (change.resourceTypeChanged) {
     causes.push({ property: 'Type', effect: 'replace' });

@@ -2,15 +2,14 @@ import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { APP_ROLE_PROPERTIES, CA_BUNDLE_VARIABLE } from '../../lib/data/app-role-contract';
-import { CustomResourceEvent, handler } from '../../lib/data/app-role-handler';
 import {
+  APP_ROLE_PROPERTIES,
   appRoleNameProblem,
-  AppRoleOutcome,
-  provisionAppRole,
+  CA_BUNDLE_VARIABLE,
   rotationCloneOf,
-  scramSha256Verifier,
-} from '../../lib/data/app-role-sql';
+} from '../../lib/data/app-role-contract';
+import { CustomResourceEvent, handler } from '../../lib/data/app-role-handler';
+import { AppRoleOutcome, provisionAppRole, scramSha256Verifier } from '../../lib/data/app-role-sql';
 import { LocalServer } from '../support/local-server';
 import { PostgresServer, startPostgres } from '../support/postgres-server';
 import { TestCa } from '../support/tls-fixtures';
