@@ -3,7 +3,7 @@
 // default app (`cdk synth` with cdk.json's app command: every pack and report), measured in the same run, and
 // where the suite's time goes, file by file.
 //
-//   node scripts/bench-tests.mjs [--synth-runs N] [--max-ratio X] [--top K] [--json] [-- <jest args>]
+//   node scripts/bench-tests.mjs [--synth-runs N] [--suite-runs M] [--max-ratio X] [--top K] [--json] [-- <jest args>]
 //
 // Exit 0 when the suite's CPU is within the budget (a multiple of one synth's), 1 when over it, 2 when the tests
 // fail, a synth fails or the arguments are wrong.
@@ -17,15 +17,16 @@ import { childrenCpuSeconds, median } from './cpu.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CDK = join(ROOT, 'node_modules', '.bin', 'cdk');
 const JEST = join(ROOT, 'node_modules', '.bin', 'jest');
-const USAGE = `usage: node scripts/bench-tests.mjs [--synth-runs N] [--max-ratio X] [--top K] [--json] [-- <jest args>]
+const USAGE = `usage: node scripts/bench-tests.mjs [--synth-runs N] [--suite-runs M] [--max-ratio X] [--top K] [--json] [-- <jest args>]
   --synth-runs N   complete synths of the default app to take the median of (default 3)
+  --suite-runs M   runs of the whole test suite to take the median of, alternating with the synths (default 1)
   --max-ratio X    budget: most the suite's CPU may be, in synths of the default app (default 10)
   --top K          files to list, heaviest first (default 15), and as many of the files that
                    a directory's all.test.ts runs
   --json           print the result as JSON instead of tables`;
 
 function parseArgs(argv) {
-  const opts = { synthRuns: 3, maxRatio: 10, top: 15, json: false, jestArgs: [] };
+  const opts = { synthRuns: 3, suiteRuns: 1, maxRatio: 10, top: 15, json: false, jestArgs: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -33,6 +34,7 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (flag === '--synth-runs') opts.synthRuns = Number(value());
+    else if (flag === '--suite-runs') opts.suiteRuns = Number(value());
     else if (flag === '--max-ratio') opts.maxRatio = Number(value());
     else if (flag === '--top') opts.top = Number(value());
     else if (flag === '--json') opts.json = true;
@@ -46,6 +48,8 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(opts.synthRuns) || opts.synthRuns < 1)
     usageError('--synth-runs must be a positive integer');
+  if (!Number.isInteger(opts.suiteRuns) || opts.suiteRuns < 1)
+    usageError('--suite-runs must be a positive integer');
   if (!(opts.maxRatio > 0)) usageError('--max-ratio must be a positive number');
   if (!Number.isInteger(opts.top) || opts.top < 0) usageError('--top must be a whole number');
   return opts;
@@ -84,22 +88,32 @@ function timedRun(command, args, options) {
   return { cpu: after - before, wall, status: run.status, error: run.error, tail };
 }
 
-/** The median CPU seconds of complete synths of the default app, as a user runs it. */
-function synthCpu(runs, workDir) {
-  const times = [];
-  for (let i = 0; i <= runs; i++) {
-    const outDir = mkdtempSync(join(workDir, 'synth-'));
-    const run = timedRun(CDK, ['synth', '--quiet', '--no-notices', '-o', outDir], { env: offlineEnv() });
-    rmSync(outDir, { recursive: true, force: true });
-    if (run.error || run.status !== 0) {
-      console.error(`bench-tests: the default app failed to synth\n${run.tail}`);
-      process.exit(2);
-    }
-    const what = i === 0 ? 'warm-up' : `run ${i}/${runs}`;
-    console.error(`bench-tests: default synth ${what.padEnd(9)} ${run.cpu.toFixed(2)} s CPU`);
-    if (i > 0) times.push(run.cpu);
+/** CPU seconds of one complete synth of the default app, as a user runs it; exits 2 when it fails. */
+function synthOnce(workDir, what) {
+  const outDir = mkdtempSync(join(workDir, 'synth-'));
+  const run = timedRun(CDK, ['synth', '--quiet', '--no-notices', '-o', outDir], { env: offlineEnv() });
+  rmSync(outDir, { recursive: true, force: true });
+  if (run.error || run.status !== 0) {
+    console.error(`bench-tests: the default app failed to synth\n${run.tail}`);
+    process.exit(2);
   }
-  return median(times);
+  console.error(`bench-tests: default synth ${what.padEnd(9)} ${run.cpu.toFixed(2)} s CPU`);
+  return run.cpu;
+}
+
+/** One run of the whole suite, with its profile written to `profileDir`. */
+function suiteOnce(profileDir, jestArgs, what) {
+  console.error(`bench-tests: test suite ${what}: running jest`);
+  const run = timedRun(JEST, ['--silent', ...jestArgs], {
+    env: offlineEnv({ TEST_PROFILE_DIR: profileDir }),
+  });
+  const failed = Boolean(run.error) || run.status !== 0;
+  if (failed) console.error(`bench-tests: the tests failed\n${run.tail}`);
+  else
+    console.error(
+      `bench-tests: test suite ${what}: ${run.cpu.toFixed(1)} s CPU, ${run.wall.toFixed(1)} s wall`,
+    );
+  return { cpu: run.cpu, wall: run.wall, failed };
 }
 
 /** Per-file records written by test/support/profile.js, summed and ranked. */
@@ -152,9 +166,14 @@ function profile(dir) {
 function printReport(result, top) {
   const p = result.profile;
   const pct = (x) => `${((100 * x) / p.total).toFixed(0)}%`;
+  const of =
+    result.suiteRuns > 1
+      ? ` (median of ${result.suiteRuns}: ${result.jestCpus.map((c) => c.toFixed(1)).join(', ')})`
+      : '';
   console.log(
-    `test suite: ${result.jestCpu.toFixed(1)} s CPU (${result.jestWall.toFixed(1)} s wall), ${p.files} files`,
+    `test suite: ${result.jestCpu.toFixed(1)} s CPU${of}, ${result.jestWall.toFixed(1)} s wall, ${p.files} files`,
   );
+  if (result.suiteRuns > 1) console.log('where the CPU went, in the first run:');
   console.log(`  module loading and transpiling  ${p.load.toFixed(1)} s  ${pct(p.load)}`);
   console.log(`  in-process synths (${p.synths})        ${p.synth.toFixed(1)} s  ${pct(p.synth)}`);
   console.log(`  compliance packs                ${p.packs.toFixed(1)} s  (inside or outside a synth)`);
@@ -163,7 +182,7 @@ function printReport(result, top) {
   );
   const rest = p.total - p.load - p.synth - p.children;
   console.log(`  constructs, assertions, servers ${rest.toFixed(1)} s  ${pct(rest)}`);
-  console.log(`  jest itself (workers, reporters) ${(result.jestCpu - p.total).toFixed(1)} s`);
+  console.log(`  jest itself (workers, reporters) ${(result.jestCpus[0] - p.total).toFixed(1)} s`);
   if (p.repeated.length > 0) {
     console.log(`templates synthesized in more than one file: ${p.repeated.length}`);
     for (const r of p.repeated.slice(0, 10)) console.log(`  ${r.template}: ${r.files.join(', ')}`);
@@ -187,7 +206,9 @@ function printReport(result, top) {
     : result.withinBudget
       ? 'within budget'
       : 'OVER BUDGET';
-  console.log(`one default synth: ${result.synthCpu.toFixed(2)} s CPU (median of ${result.synthRuns})`);
+  console.log(
+    `one default synth: ${result.synthCpu.toFixed(2)} s CPU (median of ${result.synthRuns}: ${result.synthCpus.map((c) => c.toFixed(2)).join(', ')})`,
+  );
   console.log(
     `test ratio (suite CPU / one synth's CPU): ${result.ratio.toFixed(1)} (budget ${result.maxRatio}): ${verdict}`,
   );
@@ -197,21 +218,35 @@ function main() {
   const opts = parseArgs(process.argv.slice(2));
   const workDir = mkdtempSync(join(tmpdir(), 'bench-tests-'));
   try {
-    const synth = synthCpu(opts.synthRuns, workDir);
+    // Synths and suite runs alternate, so that a slow moment of the machine hits both: warm-up, then synth 1,
+    // suite 1, synth 2, suite 2, ... The profile is that of the first suite run.
+    synthOnce(workDir, 'warm-up');
+    const synths = [];
+    const suites = [];
     const profileDir = mkdtempSync(join(workDir, 'profile-'));
-    console.error('bench-tests: running the test suite (jest)');
-    const jest = timedRun(JEST, ['--silent', ...opts.jestArgs], {
-      env: offlineEnv({ TEST_PROFILE_DIR: profileDir }),
-    });
-    const failed = Boolean(jest.error) || jest.status !== 0;
-    if (failed) console.error(`bench-tests: the tests failed\n${jest.tail}`);
+    for (let i = 0; i < Math.max(opts.synthRuns, opts.suiteRuns); i++) {
+      if (i < opts.synthRuns) synths.push(synthOnce(workDir, `run ${i + 1}/${opts.synthRuns}`));
+      if (i < opts.suiteRuns) {
+        const dir = i === 0 ? profileDir : mkdtempSync(join(workDir, 'profile-'));
+        const suite = suiteOnce(dir, opts.jestArgs, `run ${i + 1}/${opts.suiteRuns}`);
+        suites.push(suite);
+        // A failing suite is not a measurement of the passing one: no more runs.
+        if (suite.failed) break;
+      }
+    }
+    const failed = suites.some((r) => r.failed);
+    const synth = median(synths);
+    const jestCpu = median(suites.map((r) => r.cpu));
     const result = {
       unit: 'CPU seconds',
       synthCpu: synth,
       synthRuns: opts.synthRuns,
-      jestCpu: jest.cpu,
-      jestWall: jest.wall,
-      ratio: jest.cpu / synth,
+      synthCpus: synths,
+      jestCpu,
+      jestWall: median(suites.map((r) => r.wall)),
+      suiteRuns: suites.length,
+      jestCpus: suites.map((r) => r.cpu),
+      ratio: jestCpu / synth,
       maxRatio: opts.maxRatio,
       profile: profile(profileDir),
     };
@@ -219,7 +254,6 @@ function main() {
     result.testsPassed = !failed;
     if (opts.json) console.log(JSON.stringify(result, null, 2));
     else printReport(result, opts.top);
-    // A failing suite is not a measurement of the passing one.
     if (failed) return 2;
     return result.withinBudget ? 0 : 1;
   } finally {

@@ -12,7 +12,8 @@ const args = process.argv.slice(2);
 
 const benchmarks = [
   ['synth', 'scripts/bench-synth.mjs', args],
-  ['tests', 'scripts/bench-tests.mjs', []],
+  // The suite three times, alternating with synths of the default app: the median of paired runs.
+  ['tests', 'scripts/bench-tests.mjs', ['--suite-runs', '3']],
 ];
 const verdicts = [];
 let exitCode = 0;
