@@ -14,18 +14,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { OBJECT_LOCK_MODE, OBJECT_LOCK_PROPERTIES } from './object-lock-contract';
-import { CustomResourceAnswer, respondToCloudFormation } from '../private/custom-resource-response';
-
-/** The part of a CloudFormation custom resource request this function reads. */
-export interface ObjectLockEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: Record<string, string>;
-}
+import {
+  CustomResourceAnswer,
+  CustomResourceEvent,
+  respondToCloudFormation,
+} from '../private/custom-resource-response';
 
 /** The bucket's Object Lock configuration as S3 reads it back. */
 export interface ObjectLockState {
@@ -34,7 +27,7 @@ export interface ObjectLockState {
   readonly days: number;
 }
 
-export async function handler(event: ObjectLockEvent): Promise<void> {
+export async function handler(event: CustomResourceEvent): Promise<void> {
   const properties = event.ResourceProperties;
   const bucketName = properties[OBJECT_LOCK_PROPERTIES.bucketName] ?? '';
   // The bucket names the resource: another bucket is another resource, and CloudFormation's delete of the

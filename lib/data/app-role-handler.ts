@@ -11,18 +11,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { Client, ClientConfig } from 'pg';
 import { APP_ROLE_PROPERTIES, CA_BUNDLE_VARIABLE, LAMBDA_CA_BUNDLE } from './app-role-contract';
 import { provisionAppRole } from './app-role-sql';
-import { respondToCloudFormation } from '../private/custom-resource-response';
-
-/** The part of a CloudFormation custom resource request this function reads. */
-export interface CustomResourceEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: Record<string, string>;
-}
+import { CustomResourceEvent, respondToCloudFormation } from '../private/custom-resource-response';
 
 /** The part of the Lambda context this function reads. */
 export interface LambdaContext {

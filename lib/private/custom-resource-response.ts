@@ -13,6 +13,13 @@ export interface CustomResourceRequest {
   readonly LogicalResourceId: string;
 }
 
+/** The part of a CloudFormation custom resource request the library's deploy-time functions read. */
+export interface CustomResourceEvent extends CustomResourceRequest {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Record<string, string>;
+}
+
 /**
  * PUTs the answer to the pre-signed URL CloudFormation gave, with an empty content type, as it expects
  * (CloudFormation User Guide, crpg-ref-responses.html). Shared by the library's deploy-time functions.

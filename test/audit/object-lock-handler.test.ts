@@ -4,7 +4,8 @@
  * custom resource's answer PUT to a pre-signed URL on the same server, as CloudFormation hands it out.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { handler, lockBucket, ObjectLockEvent } from '../../lib/audit/object-lock-handler';
+import { handler, lockBucket } from '../../lib/audit/object-lock-handler';
+import { CustomResourceEvent } from '../../lib/private/custom-resource-response';
 import { S3Server } from '../support/s3-server';
 
 const BUCKET = 'securescheduling-audittrailbucket-1a2b3c4d5e6f';
@@ -109,7 +110,7 @@ describe('Object Lock function', () => {
       process.env = saved;
     });
 
-    const event = (type: ObjectLockEvent['RequestType'], days = '365'): ObjectLockEvent => ({
+    const event = (type: CustomResourceEvent['RequestType'], days = '365'): CustomResourceEvent => ({
       RequestType: type,
       ResponseURL: `${server.endpoint}/cloudformation-custom-resource-response-euwest1/answer?X-Amz-Signature=abc`,
       StackId: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/SecureScheduling/guid',

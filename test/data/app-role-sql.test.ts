@@ -8,7 +8,8 @@ import {
   CA_BUNDLE_VARIABLE,
   rotationCloneOf,
 } from '../../lib/data/app-role-contract';
-import { CustomResourceEvent, handler } from '../../lib/data/app-role-handler';
+import { handler } from '../../lib/data/app-role-handler';
+import { CustomResourceEvent } from '../../lib/private/custom-resource-response';
 import { AppRoleOutcome, provisionAppRole, scramSha256Verifier } from '../../lib/data/app-role-sql';
 import { LocalServer } from '../support/local-server';
 import { PostgresServer, startPostgres } from '../support/postgres-server';
